@@ -1,0 +1,2 @@
+export * from './errors.js';
+export type { SessionData, SessionLike, SessionInterface } from './session-interface.js';
