@@ -1,2 +1,3 @@
 export * from './errors.js';
 export type { SessionData, SessionLike, SessionInterface } from './session-interface.js';
+export { Markup, escape } from './markup.js';
