@@ -1,0 +1,130 @@
+import type { IncomingMessage } from 'node:http';
+import { BadRequest, PayloadTooLarge } from '../errors.js';
+
+export interface BodyPump {
+  /** Settles once: resolves at the end of the body, rejects with a 413 or 400. */
+  readonly done: Promise<void>;
+  /** Bytes received so far. */
+  readonly received: number;
+  /** Continue after `onChunk` returned `false`. */
+  resume(): void;
+  /** Stop feeding `onChunk` (the consumer gave up); the rest of the body is drained. */
+  stop(): void;
+}
+
+/**
+ * Feed the body of `req` to `onChunk`, enforcing `limit` (bytes) while streaming.
+ *
+ * - A `Content-Length` over the limit rejects at once, before a byte is read;
+ *   Node's server discards the unread body after the response, so the client
+ *   still receives the 413.
+ * - Otherwise bytes are counted as they arrive (chunked bodies have no length).
+ * - When the client disconnects before the end, rejects with 400.
+ *
+ * On any early stop the request is resumed with no listener, so the remaining
+ * bytes are read and thrown away: destroying it would reset the connection and
+ * the client would never see the error response.
+ */
+export function pumpBody(req: IncomingMessage, limit: number | null, onChunk: (chunk: Buffer) => boolean): BodyPump {
+  let resolveDone!: () => void;
+  let rejectDone!: (error: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  let received = 0;
+  let settled = false;
+
+  const detach = (): void => {
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onError);
+    req.off('close', onClose);
+  };
+  const settle = (error?: Error): void => {
+    if (settled) return;
+    settled = true;
+    detach();
+    if (error) {
+      drain(req);
+      rejectDone(error);
+    } else {
+      resolveDone();
+    }
+  };
+  function onData(chunk: Buffer): void {
+    received += chunk.length;
+    if (limit !== null && received > limit) settle(tooLarge(limit));
+    else if (!onChunk(chunk)) req.pause();
+  }
+  function onEnd(): void {
+    settle();
+  }
+  function onError(error: Error): void {
+    settle(disconnected(error));
+  }
+  function onClose(): void {
+    // 'end' comes before 'close' on a complete body, so this is a disconnect.
+    settle(disconnected());
+  }
+
+  const pump: BodyPump = {
+    done,
+    get received() {
+      return received;
+    },
+    resume: () => {
+      if (!settled) req.resume();
+    },
+    stop: () => {
+      if (settled) return;
+      settled = true;
+      detach();
+      drain(req);
+      resolveDone();
+    },
+  };
+
+  if (req.readableEnded) {
+    settle(new Error('The request body was already read; read it once and keep the result.'));
+    return pump;
+  }
+  if (req.destroyed) {
+    settle(disconnected());
+    return pump;
+  }
+  const declared = declaredLength(req);
+  if (limit !== null && declared !== null && declared > limit) {
+    // Leave the stream untouched: Node dumps an unconsumed body after the response.
+    settled = true;
+    rejectDone(tooLarge(limit));
+    return pump;
+  }
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('error', onError);
+  req.on('close', onClose);
+  req.resume();
+  return pump;
+}
+
+/** The `Content-Length` header as a number; `null` when absent (chunked) or unusable. */
+export function declaredLength(req: IncomingMessage): number | null {
+  const header = req.headers['content-length'];
+  if (header === undefined || !/^\d+$/.test(header)) return null;
+  return Number(header);
+}
+
+function drain(req: IncomingMessage): void {
+  if (!req.destroyed) req.resume();
+}
+
+function tooLarge(limit: number): PayloadTooLarge {
+  return new PayloadTooLarge(`The request body is larger than the ${limit}-byte limit.`);
+}
+
+function disconnected(cause?: Error): BadRequest {
+  return new BadRequest('The request body is incomplete: the client disconnected before sending all of it.', {
+    cause,
+  });
+}
