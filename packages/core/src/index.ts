@@ -1,3 +1,39 @@
+// @micro/core: a Flask-like web microframework for TypeScript on Node.js.
+export { App, type AppOptions, type Logger } from './app.js';
+export { Blueprint, type BlueprintOptions } from './blueprint.js';
+export {
+  AppContext,
+  RequestContext,
+  OutsideContextError,
+  request,
+  session,
+  g,
+  currentApp,
+  afterThisRequest,
+  hasRequestContext,
+  hasAppContext,
+  type G,
+} from './context.js';
 export * from './errors.js';
-export type { SessionData, SessionLike, SessionInterface } from './session-interface.js';
 export { Markup, escape } from './markup.js';
+export { Request, type RawRequest, type JsonOptions, type RequestConfig } from './request.js';
+export { RequestHeaders } from './request-headers.js';
+export { Response, type ResponseBody, type ResponseInit, type DeleteCookieOptions } from './response.js';
+export { HeaderMap, type HeadersInit } from './header-map.js';
+export { makeResponse, InvalidResponseError, type ResponseValue, type ResponseReturnValue } from './make-response.js';
+export { redirect, jsonify } from './helpers.js';
+export { urlFor, type UrlForOptions } from './url-for.js';
+export type {
+  Handler,
+  ParamsOf,
+  RouteOptions,
+  RouteDecorator,
+  BeforeRequestHook,
+  AfterRequestHook,
+  TeardownHook,
+  ErrorHandler,
+} from './route-types.js';
+export type { ErrorClass } from './scaffold.js';
+export type { ListenOptions, MicroServer } from './serve.js';
+export type { SessionData, SessionLike, SessionInterface } from './session-interface.js';
+export type { MaybePromise } from './maybe-promise.js';

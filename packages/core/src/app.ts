@@ -1,0 +1,498 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { AppTestClient, type AppTestClientOptions } from './app-test-client.js';
+import type { Blueprint } from './blueprint.js';
+import { Config, type ConfigValues } from './config.js';
+import { AppContext, RequestContext, contextStorage } from './context.js';
+import { errorResponse } from './error-response.js';
+import { HTTPException, InternalServerError, RequestRedirect } from './errors.js';
+import { makeResponse } from './make-response.js';
+import { isPromiseLike, type MaybePromise } from './maybe-promise.js';
+import { Request } from './request.js';
+import { Response } from './response.js';
+import type { Handler, RouteOptions } from './route-types.js';
+import { Router } from './routing/router.js';
+import type { ConverterFactory } from './routing/converters.js';
+import type { Rule } from './routing/router.js';
+import { Scaffold } from './scaffold.js';
+import { sendResponse } from './send-response.js';
+import { listen, type ListenOptions, type MicroServer } from './serve.js';
+import type { SessionInterface, SessionLike } from './session-interface.js';
+import { buildUrl, type UrlForOptions } from './url-for.js';
+
+/** Where the app writes errors and warnings; `console` by default. */
+export interface Logger {
+  error(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+}
+
+export interface AppOptions {
+  /** Used in log lines and the CLI. Default 'micro'. */
+  name?: string;
+  /** Initial config values (validated at start-up). */
+  config?: Partial<ConfigValues>;
+}
+
+/** Per-request state the app keeps beside the public context. */
+interface RequestState {
+  rule: Rule | null;
+  /** The unhandled error of this request, passed to teardown hooks. */
+  error: unknown;
+  /** Saving is attempted at most once: a failed save is never retried with an error page's state. */
+  sessionSaveAttempted: boolean;
+}
+
+const STATE = Symbol('micro.requestState');
+type StatefulContext = RequestContext & { [STATE]: RequestState };
+
+/**
+ * The application (Flask's `Flask` object): routes, hooks, error handlers,
+ * config and the session slot, served by node:http.
+ */
+export class App extends Scaffold {
+  readonly name: string;
+  readonly config: Config;
+  readonly router = new Router();
+  /** The handler of each endpoint. */
+  readonly viewFunctions = new Map<string, Handler<never>>();
+  readonly blueprints = new Map<string, Blueprint>();
+  /** How sessions are loaded and saved; `@micro/session` installs one. Null: sessions disabled. */
+  sessionInterface: SessionInterface | null = null;
+  logger: Logger = console;
+
+  private cachedHandler: RequestListener | undefined;
+
+  constructor(options: AppOptions = {}) {
+    super();
+    this.name = options.name ?? 'micro';
+    this.config = new Config();
+    if (options.config) this.config.fromObject(options.config);
+  }
+
+  /** The key that signs sessions (config SECRET_KEY). */
+  get secretKey(): string | Buffer | null {
+    return this.config.SECRET_KEY;
+  }
+  set secretKey(value: string | Buffer | null) {
+    this.config.SECRET_KEY = value;
+  }
+
+  /** Debug mode (config DEBUG): error pages show the stack. */
+  get debug(): boolean {
+    return this.config.DEBUG;
+  }
+  set debug(value: boolean) {
+    this.config.DEBUG = value;
+  }
+
+  /** Register a URL converter usable as `<name:arg>` in rules. */
+  addConverter(name: string, converter: ConverterFactory): void {
+    this.router.converters.set(name, converter);
+  }
+
+  override addUrlRule(rule: string, handler: Handler<never>, options: RouteOptions = {}): void {
+    this.addRule(rule, handler, options, options.endpoint ?? endpointFromHandler(handler, rule));
+  }
+
+  /** Used by Blueprint: add one of its rules under its prefix and name. */
+  addBlueprintRule(bp: Blueprint, rule: string, handler: Handler<never>, options: RouteOptions, urlPrefix: string): void {
+    const full = urlPrefix ? (rule ? `${urlPrefix.replace(/\/+$/, '')}/${rule.replace(/^\/+/, '')}` : urlPrefix) : rule;
+    const endpoint = `${bp.name}.${options.endpoint ?? endpointFromHandler(handler, rule)}`;
+    this.addRule(full, handler, options, endpoint);
+  }
+
+  /** Add a blueprint's routes, hooks and error handlers to the app. */
+  registerBlueprint(bp: Blueprint, options: { urlPrefix?: string } = {}): void {
+    const existing = this.blueprints.get(bp.name);
+    if (existing && existing !== bp) {
+      throw new Error(`A different blueprint is already registered under the name '${bp.name}'.`);
+    }
+    if (existing) throw new Error(`The blueprint '${bp.name}' is already registered.`);
+    this.blueprints.set(bp.name, bp);
+    const prefix = options.urlPrefix ?? bp.urlPrefix;
+    bp.registeredOn(this, prefix);
+    for (const { rule, handler, options: ruleOptions } of bp.deferred) {
+      this.addBlueprintRule(bp, rule, handler, ruleOptions, prefix);
+    }
+  }
+
+  /**
+   * Build a URL for an endpoint (Flask's `url_for`). `.name` means the current
+   * blueprint's endpoint. Values the rule does not use go to the query string.
+   */
+  urlFor(endpoint: string, values: Record<string, unknown> = {}, options: UrlForOptions = {}): string {
+    return buildUrl(this, contextStorage.getStore(), endpoint, values, options);
+  }
+
+  /** Run `fn` with `currentApp` and `g` set, outside of any request (Flask's `app_context`). */
+  appContext<T>(fn: () => T): T {
+    return contextStorage.run(new AppContext(this), fn);
+  }
+
+  /** A node:http request listener; mount it in any node server. */
+  get handler(): RequestListener {
+    if (!this.cachedHandler) {
+      this.config.validate();
+      this.cachedHandler = (req, res) => this.handleRequest(req, res);
+    }
+    return this.cachedHandler;
+  }
+
+  /** Serve the app: `await app.listen(5000)`; the result closes gracefully. */
+  listen(port = 5000, host = '127.0.0.1', options: ListenOptions = {}): Promise<MicroServer> {
+    return listen(this, port, host, options);
+  }
+
+  /** A client that drives the app over real HTTP, with a cookie jar (Flask's `test_client`). */
+  testClient(options: AppTestClientOptions = {}): AppTestClient {
+    return new AppTestClient(this, options);
+  }
+
+  /** Turn a handler's return value into a Response (Flask's `make_response`). */
+  makeResponse(rv: unknown): Response {
+    return makeResponse(rv);
+  }
+
+  // ---------------------------------------------------------------------------
+  // The request pipeline. Each step may be synchronous; promises appear only
+  // when a hook, the view or the session interface returns one.
+
+  private handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const request = new Request(req, this.config);
+    const ctx = new RequestContext(this, request, res) as StatefulContext;
+    ctx[STATE] = { rule: null, error: null, sessionSaveAttempted: false };
+    contextStorage.run(ctx, runRequest, this, ctx);
+  }
+
+  /** @internal Runs the request inside its context; never throws. */
+  runRequest(ctx: StatefulContext): void {
+    let result: MaybePromise<Response>;
+    try {
+      result = this.fullDispatch(ctx);
+    } catch (err) {
+      result = this.lastResort(ctx, err);
+    }
+    if (isPromiseLike<Response>(result)) {
+      result.then(
+        (response) => this.finish(ctx, response),
+        (err: unknown) => this.finish(ctx, this.lastResort(ctx, err)),
+      );
+    } else {
+      this.finish(ctx, result);
+    }
+  }
+
+  private fullDispatch(ctx: StatefulContext): MaybePromise<Response> {
+    let rv: unknown;
+    try {
+      rv = this.preprocessAndDispatch(ctx);
+    } catch (err) {
+      return this.handleUserException(ctx, err);
+    }
+    if (isPromiseLike(rv)) {
+      return Promise.resolve(rv).then(
+        (value) => this.finalizeRequest(ctx, value, false),
+        (err: unknown) => this.handleUserException(ctx, err),
+      );
+    }
+    return this.finalizeRequest(ctx, rv, false);
+  }
+
+  private preprocessAndDispatch(ctx: StatefulContext): unknown {
+    const request = ctx.request;
+    if (request.pathError) {
+      ctx.routingError = request.pathError;
+    } else {
+      try {
+        const match = this.router.match(request.method, request.path);
+        ctx[STATE].rule = match.rule;
+        ctx.params = request.viewArgs = match.params;
+        ctx.endpoint = request.endpoint = match.rule.endpoint;
+      } catch (err) {
+        ctx.routingError = err;
+      }
+    }
+
+    const si = this.sessionInterface;
+    if (si) {
+      let opened: MaybePromise<SessionLike | null>;
+      try {
+        opened = si.openSession(this, request);
+      } catch (err) {
+        ctx.sessionValue = si.makeNullSession(this);
+        throw err;
+      }
+      if (isPromiseLike<SessionLike | null>(opened)) {
+        return Promise.resolve(opened).then(
+          (s) => {
+            ctx.sessionValue = s ?? si.makeNullSession(this);
+            return this.beforeAndDispatch(ctx);
+          },
+          (err: unknown) => {
+            // The store failed: keep a null session so nothing is saved over the stored one.
+            ctx.sessionValue = si.makeNullSession(this);
+            throw err;
+          },
+        );
+      }
+      ctx.sessionValue = opened ?? si.makeNullSession(this);
+    }
+    return this.beforeAndDispatch(ctx);
+  }
+
+  private beforeAndDispatch(ctx: StatefulContext): unknown {
+    const bp = this.blueprintOf(ctx);
+    const hooks =
+      bp && bp.beforeRequestFuncs.length ? [...this.beforeRequestFuncs, ...bp.beforeRequestFuncs] : this.beforeRequestFuncs;
+    const rv = hooks.length ? runBeforeHooks(ctx, hooks, 0) : undefined;
+    if (isPromiseLike(rv)) {
+      return Promise.resolve(rv).then((value) => (value ?? this.dispatchRequest(ctx)));
+    }
+    return rv ?? this.dispatchRequest(ctx);
+  }
+
+  private dispatchRequest(ctx: StatefulContext): unknown {
+    if (ctx.routingError) throw ctx.routingError;
+    const rule = ctx[STATE].rule!;
+    if (ctx.request.method === 'OPTIONS' && rule.provideAutomaticOptions) {
+      const response = new Response('', { status: 200 });
+      response.headers.set('Allow', this.router.allowedMethods(ctx.request.path).join(', '));
+      return response;
+    }
+    const view = this.viewFunctions.get(rule.endpoint) as Handler<Record<string, unknown>>;
+    return view(ctx.params, ctx);
+  }
+
+  /** Make the response, run after-request hooks, save the session. */
+  private finalizeRequest(ctx: StatefulContext, rv: unknown, fromErrorHandler: boolean): MaybePromise<Response> {
+    let response: Response;
+    try {
+      response = makeResponse(rv, ctx.endpoint ?? undefined);
+    } catch (err) {
+      return fromErrorHandler ? this.lastResort(ctx, err) : this.handleException(ctx, err);
+    }
+    let processed: MaybePromise<Response>;
+    try {
+      processed = this.processResponse(ctx, response);
+    } catch (err) {
+      return this.afterFinalizeError(ctx, err, response, fromErrorHandler);
+    }
+    if (isPromiseLike<Response>(processed)) {
+      return processed.then(undefined, (err: unknown) => this.afterFinalizeError(ctx, err, response, fromErrorHandler));
+    }
+    return processed;
+  }
+
+  private afterFinalizeError(ctx: StatefulContext, err: unknown, response: Response, fromErrorHandler: boolean): MaybePromise<Response> {
+    if (fromErrorHandler) {
+      this.logger.error('Request finalizing failed with an error while handling an error', err);
+      return response;
+    }
+    return this.handleException(ctx, err);
+  }
+
+  private processResponse(ctx: StatefulContext, response: Response): MaybePromise<Response> {
+    const bp = this.blueprintOf(ctx);
+    if (!ctx.afterThisRequest.length && !this.afterRequestFuncs.length && !bp?.afterRequestFuncs.length) {
+      return this.saveSession(ctx, response);
+    }
+    const hooks: Array<(r: Response, c: RequestContext) => unknown> = [];
+    hooks.push(...ctx.afterThisRequest.map((fn) => (r: Response) => fn(r)));
+    if (bp) for (let i = bp.afterRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.afterRequestFuncs[i]!);
+    for (let i = this.afterRequestFuncs.length - 1; i >= 0; i--) hooks.push(this.afterRequestFuncs[i]!);
+    const rv = hooks.length ? runAfterHooks(ctx, hooks, 0, response) : response;
+    return isPromiseLike<Response>(rv) ? rv.then((r) => this.saveSession(ctx, r)) : this.saveSession(ctx, rv);
+  }
+
+  private saveSession(ctx: StatefulContext, response: Response): MaybePromise<Response> {
+    const si = this.sessionInterface;
+    const session = ctx.sessionValue;
+    if (!si || !session || ctx[STATE].sessionSaveAttempted || si.isNullSession(session)) return response;
+    ctx[STATE].sessionSaveAttempted = true;
+    const saved = si.saveSession(this, session, response);
+    return isPromiseLike(saved) ? Promise.resolve(saved).then(() => response) : response;
+  }
+
+  /** Flask's handle_user_exception: an error handler, or the HTTP error's own page. */
+  private handleUserException(ctx: StatefulContext, err: unknown): MaybePromise<Response> {
+    let rv: unknown;
+    try {
+      const handler = err instanceof RequestRedirect ? undefined : this.findErrorHandler(ctx, err);
+      if (handler) rv = handler(err, ctx);
+      else if (err instanceof HTTPException) rv = this.httpErrorResponse(ctx, err);
+      else return this.handleException(ctx, err);
+    } catch (handlerError) {
+      return this.handleException(ctx, handlerError);
+    }
+    if (isPromiseLike(rv)) {
+      return Promise.resolve(rv).then(
+        (value) => this.finalizeRequest(ctx, value, false),
+        (handlerError: unknown) => this.handleException(ctx, handlerError),
+      );
+    }
+    return this.finalizeRequest(ctx, rv, false);
+  }
+
+  /**
+   * Flask's handle_exception: log an unexpected error and answer 500 — or the
+   * status of an HTTP error raised while finishing (e.g. 503 from a session store).
+   */
+  private handleException(ctx: StatefulContext, err: unknown): MaybePromise<Response> {
+    let httpError: HTTPException;
+    if (err instanceof HTTPException) {
+      httpError = err;
+    } else {
+      ctx[STATE].error = err;
+      this.logger.error(`Exception on ${ctx.request.path} [${ctx.request.method}]`, err);
+      httpError = new InternalServerError(undefined, { cause: err });
+    }
+    let rv: unknown;
+    try {
+      const handler = this.findErrorHandler(ctx, httpError);
+      rv = handler ? handler(httpError, ctx) : this.httpErrorResponse(ctx, httpError);
+    } catch (handlerError) {
+      this.logger.error('The error handler failed', handlerError);
+      return this.lastResort(ctx, handlerError);
+    }
+    if (isPromiseLike(rv)) {
+      return Promise.resolve(rv).then(
+        (value) => this.finalizeRequest(ctx, value, true),
+        (handlerError: unknown) => {
+          this.logger.error('The error handler failed', handlerError);
+          return this.lastResort(ctx, handlerError);
+        },
+      );
+    }
+    return this.finalizeRequest(ctx, rv, true);
+  }
+
+  private httpErrorResponse(ctx: StatefulContext, err: HTTPException): Response {
+    if (err instanceof RequestRedirect) {
+      const request = ctx.request;
+      const location = `${request.scheme}://${request.host}${request.rootPath}${encodeURI(err.location)}${request.queryString ? '?' + request.queryString : ''}`;
+      return errorResponse(new RequestRedirect(location, err.status), false);
+    }
+    return errorResponse(err, this.config.DEBUG);
+  }
+
+  private findErrorHandler(ctx: RequestContext, err: unknown): ((e: unknown, c: RequestContext) => unknown) | undefined {
+    const bp = this.blueprintOf(ctx);
+    return bp?.errorHandlers.find(err) ?? this.errorHandlers.find(err);
+  }
+
+  private blueprintOf(ctx: RequestContext): Blueprint | undefined {
+    const name = ctx.request.blueprint;
+    return name === null ? undefined : this.blueprints.get(name);
+  }
+
+  /** When even error handling failed: a bare 500 that reveals nothing. */
+  private lastResort(ctx: StatefulContext, err: unknown): Response {
+    ctx[STATE].error ??= err;
+    this.logger.error(`Exception on ${ctx.request.path} [${ctx.request.method}]`, err);
+    return errorResponse(new InternalServerError(), false);
+  }
+
+  private finish(ctx: StatefulContext, response: Response): void {
+    let sent: MaybePromise<void>;
+    try {
+      sent = sendResponse(ctx.raw!, response, ctx.request.method === 'HEAD');
+    } catch (err) {
+      this.logger.error('Sending the response failed', err);
+      ctx.raw!.destroy();
+      sent = undefined;
+    }
+    if (isPromiseLike(sent)) {
+      Promise.resolve(sent).then(
+        () => this.teardown(ctx),
+        (err: unknown) => {
+          this.logger.error('Streaming the response failed', err);
+          this.teardown(ctx);
+        },
+      );
+    } else {
+      this.teardown(ctx);
+    }
+  }
+
+  private teardown(ctx: StatefulContext): void {
+    if (ctx.request.hasUploads) {
+      ctx.request.cleanup().catch((err: unknown) => this.logger.error('Removing upload temp files failed', err));
+    }
+    const bp = this.blueprintOf(ctx);
+    if (!this.teardownRequestFuncs.length && !bp?.teardownRequestFuncs.length) return;
+    const error = ctx[STATE].error;
+    const hooks: TeardownFn[] = [];
+    if (bp) for (let i = bp.teardownRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.teardownRequestFuncs[i]!);
+    for (let i = this.teardownRequestFuncs.length - 1; i >= 0; i--) hooks.push(this.teardownRequestFuncs[i]!);
+    for (const hook of hooks) {
+      try {
+        const rv = hook(error, ctx);
+        if (isPromiseLike(rv)) Promise.resolve(rv).catch((err: unknown) => this.logger.error('A teardown hook failed', err));
+      } catch (err) {
+        this.logger.error('A teardown hook failed', err);
+      }
+    }
+  }
+
+  private addRule(rule: string, handler: Handler<never>, options: RouteOptions, endpoint: string): void {
+    if (typeof handler !== 'function') throw new TypeError(`The handler for rule '${rule}' must be a function`);
+    const existing = this.viewFunctions.get(endpoint);
+    if (existing && existing !== handler) {
+      throw new Error(
+        `View function mapping is overwriting an existing endpoint function: ${endpoint}. ` +
+          'Give one of the handlers another name or pass { endpoint }.',
+      );
+    }
+    const methods = (options.methods ?? ['GET']).map((m) => m.toUpperCase());
+    this.router.add(rule, {
+      endpoint,
+      methods,
+      strictSlashes: options.strictSlashes,
+      defaults: options.defaults,
+      provideAutomaticOptions: options.provideAutomaticOptions ?? !methods.includes('OPTIONS'),
+    });
+    this.viewFunctions.set(endpoint, handler);
+  }
+}
+
+type TeardownFn = (error: unknown, ctx: RequestContext) => unknown;
+
+function runRequest(app: App, ctx: StatefulContext): void {
+  app.runRequest(ctx);
+}
+
+function endpointFromHandler(handler: Handler<never>, rule: string): string {
+  // Anonymous arrow functions have no name: fall back to the rule, so they still route.
+  return handler.name && handler.name !== 'anonymous' ? handler.name.replace(/^bound /, '') : rule;
+}
+
+function runBeforeHooks(ctx: RequestContext, hooks: readonly ((c: RequestContext) => unknown)[], start: number): unknown {
+  for (let i = start; i < hooks.length; i++) {
+    const rv = hooks[i]!(ctx);
+    if (isPromiseLike(rv)) {
+      const next = i + 1;
+      return Promise.resolve(rv).then((value) => value ?? runBeforeHooks(ctx, hooks, next));
+    }
+    if (rv !== undefined && rv !== null) return rv;
+  }
+  return undefined;
+}
+
+function runAfterHooks(
+  ctx: RequestContext,
+  hooks: readonly ((r: Response, c: RequestContext) => unknown)[],
+  start: number,
+  response: Response,
+): MaybePromise<Response> {
+  for (let i = start; i < hooks.length; i++) {
+    const rv = hooks[i]!(response, ctx);
+    if (isPromiseLike(rv)) {
+      const next = i + 1;
+      return Promise.resolve(rv).then((value) =>
+        runAfterHooks(ctx, hooks, next, value instanceof Response ? value : response),
+      );
+    }
+    if (rv instanceof Response) response = rv;
+  }
+  return response;
+}

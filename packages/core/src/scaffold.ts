@@ -1,0 +1,152 @@
+import type { HTTPException } from './errors.js';
+import type {
+  AfterRequestHook,
+  BeforeRequestHook,
+  ErrorHandler,
+  Handler,
+  ParamsOf,
+  RouteDecorator,
+  RouteOptions,
+  TeardownHook,
+} from './route-types.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ErrorClass<E = Error> = abstract new (...args: any[]) => E;
+
+/** Error handlers of one app or blueprint: by status code, then by class. */
+export class ErrorHandlerSpec {
+  readonly byCode = new Map<number, ErrorHandler<never>>();
+  readonly byClass = new Map<ErrorClass<unknown>, ErrorHandler<never>>();
+
+  /** The handler for `error`: its status code first, then its class and superclasses. */
+  find(error: unknown): ErrorHandler<unknown> | undefined {
+    if (this.byCode.size && typeof (error as HTTPException)?.status === 'number') {
+      const handler = this.byCode.get((error as HTTPException).status);
+      if (handler) return handler as ErrorHandler<unknown>;
+    }
+    if (this.byClass.size && error !== null && typeof error === 'object') {
+      for (let proto = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
+        const handler = this.byClass.get(proto.constructor);
+        if (handler) return handler as ErrorHandler<unknown>;
+      }
+    }
+    return undefined;
+  }
+}
+
+interface MethodShorthand {
+  <R extends string>(rule: R, options?: Omit<RouteOptions, 'methods'>): RouteDecorator<ParamsOf<R>>;
+  <R extends string, F extends Handler<ParamsOf<R>>>(rule: R, handler: F): F;
+  <R extends string, F extends Handler<ParamsOf<R>>>(rule: R, options: Omit<RouteOptions, 'methods'>, handler: F): F;
+}
+
+/**
+ * What App and Blueprint share (Flask's Scaffold): registering routes, hooks
+ * and error handlers.
+ */
+export abstract class Scaffold {
+  readonly beforeRequestFuncs: BeforeRequestHook[] = [];
+  readonly afterRequestFuncs: AfterRequestHook[] = [];
+  readonly teardownRequestFuncs: TeardownHook[] = [];
+  readonly errorHandlers = new ErrorHandlerSpec();
+
+  /** Register `handler` for `rule` (Flask's `add_url_rule`). */
+  abstract addUrlRule(rule: string, handler: Handler<never>, options?: RouteOptions): void;
+
+  /**
+   * Route a URL rule to a handler: `app.route('/')(index)`, or as a decorator
+   * `@app.route('/')` on a class method.
+   */
+  route<R extends string>(rule: R, options: RouteOptions = {}): RouteDecorator<ParamsOf<R>> {
+    const register = (handler: Handler<never>, context?: ClassMethodDecoratorContext): Handler<never> => {
+      if (context === undefined) {
+        this.addUrlRule(rule, handler, options);
+        return handler;
+      }
+      if (context.kind !== 'method') throw new TypeError('@route() decorates methods only');
+      const endpoint = options.endpoint ?? String(context.name);
+      if (context.static) {
+        // Static methods: registered when the class is defined, bound to the class.
+        context.addInitializer(function (this: unknown) {
+          register(bindNamed(handler, this, endpoint), undefined);
+        });
+      } else {
+        // Instance methods: registered when the class is first instantiated, bound to that instance.
+        let done = false;
+        context.addInitializer(function (this: unknown) {
+          if (done) return;
+          done = true;
+          register(bindNamed(handler, this, endpoint), undefined);
+        });
+      }
+      return handler;
+    };
+    return register as unknown as RouteDecorator<ParamsOf<R>>;
+  }
+
+  get: MethodShorthand = this.shorthand('GET');
+  post: MethodShorthand = this.shorthand('POST');
+  put: MethodShorthand = this.shorthand('PUT');
+  patch: MethodShorthand = this.shorthand('PATCH');
+  delete: MethodShorthand = this.shorthand('DELETE');
+
+  /** Run `fn` before each request; a returned value is sent instead of calling the view. */
+  beforeRequest<F extends BeforeRequestHook>(fn: F): F {
+    this.beforeRequestFuncs.push(fn);
+    return fn;
+  }
+
+  /** Run `fn` with each response; hooks run in reverse order of registration. */
+  afterRequest<F extends AfterRequestHook>(fn: F): F {
+    this.afterRequestFuncs.push(fn);
+    return fn;
+  }
+
+  /** Run `fn` when each request ends, even when it failed. */
+  teardownRequest<F extends TeardownHook>(fn: F): F {
+    this.teardownRequestFuncs.push(fn);
+    return fn;
+  }
+
+  /**
+   * Handle errors by status code (`404`) or by class (`MyError`, `HTTPException`):
+   * `app.errorHandler(404, fn)` or `app.errorHandler(404)(fn)`.
+   */
+  errorHandler<E>(codeOrClass: number | ErrorClass<E>, fn: ErrorHandler<E>): ErrorHandler<E>;
+  errorHandler<E>(codeOrClass: number | ErrorClass<E>): <F extends ErrorHandler<E>>(fn: F) => F;
+  errorHandler<E>(codeOrClass: number | ErrorClass<E>, fn?: ErrorHandler<E>): unknown {
+    const register = <F extends ErrorHandler<E>>(handler: F): F => {
+      if (typeof codeOrClass === 'number') {
+        if (!Number.isInteger(codeOrClass) || codeOrClass < 400 || codeOrClass > 599) {
+          throw new TypeError(`errorHandler(${codeOrClass}): use an HTTP error status (400-599) or an error class`);
+        }
+        this.errorHandlers.byCode.set(codeOrClass, handler as ErrorHandler<never>);
+      } else if (typeof codeOrClass === 'function') {
+        this.errorHandlers.byClass.set(codeOrClass, handler as ErrorHandler<never>);
+      } else {
+        throw new TypeError('errorHandler() takes a status code or an error class');
+      }
+      return handler;
+    };
+    return fn ? register(fn) : register;
+  }
+
+  private shorthand(method: string): MethodShorthand {
+    return ((rule: string, optionsOrHandler?: unknown, maybeHandler?: unknown) => {
+      if ((optionsOrHandler as RouteOptions | undefined)?.methods) {
+        throw new TypeError(`Use app.route() to pass methods; app.${method.toLowerCase()}() is for ${method} only`);
+      }
+      const options =
+        typeof optionsOrHandler === 'function' ? {} : ({ ...(optionsOrHandler as RouteOptions | undefined) } as RouteOptions);
+      const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
+      const decorator = this.route(rule, { ...options, methods: [method] });
+      return typeof handler === 'function' ? decorator(handler as Handler<never>) : decorator;
+    }) as MethodShorthand;
+  }
+}
+
+function bindNamed(fn: Handler<never>, self: unknown, name: string): Handler<never> {
+  const bound = fn.bind(self) as Handler<never>;
+  Object.defineProperty(bound, 'name', { value: name });
+  return bound;
+}
