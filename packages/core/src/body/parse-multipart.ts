@@ -100,24 +100,22 @@ export function parseMultipart(
         return;
       }
       const fieldName = name ?? '';
-      if (info.filename === undefined) {
-        // busboy calls an `application/octet-stream` part without a filename a
-        // file; Werkzeug (and the HTML spec) call it a field.
-        const field = readField(stream, limits.maxFormMemorySize).then((value): [string, string] => [fieldName, value]);
-        tasks.push(field.catch(fail));
-        fields.push(field);
-        return;
-      }
+      // busboy drops an empty `filename=""` (what a browser sends for an empty file
+      // input) and reports the part, sent as application/octet-stream, as a file
+      // without filename. Werkzeug keeps it as a file named '': so do we. (An
+      // octet-stream part with no filename parameter at all, which browsers never
+      // send, is thus a file here and a field in Werkzeug.)
+      const filename = info.filename ?? '';
       const file = spool(stream, temp).then(
         ({ data, size }) =>
           [
             fieldName,
             new FileStorage({
               fieldName,
-              filename: info.filename ?? '',
+              filename,
               contentType: info.mimeType,
               size,
-              headers: partHeaders(fieldName, info.filename ?? '', info.mimeType),
+              headers: partHeaders(fieldName, filename, info.mimeType),
               data,
             }),
           ] as [string, FileStorage],
@@ -171,18 +169,6 @@ async function spool(stream: Readable, temp: TempFiles): Promise<{ data: Awaited
   const file = new SpooledFile(temp);
   for await (const chunk of stream) await file.write(chunk as Buffer);
   return { data: await file.finish(), size: file.size };
-}
-
-/** Collect a non-file part that busboy handed over as a stream. */
-async function readField(stream: Readable, limit: number | null): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (limit !== null && size > limit) throw new PayloadTooLarge('A form field is larger than MAX_FORM_MEMORY_SIZE.');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** busboy does not expose the raw part headers; rebuild the two that matter. */
