@@ -187,11 +187,27 @@ export class RedisStore implements SessionStore {
 
   private classify(err: unknown): unknown {
     if (err instanceof StoreUnavailableError) return err;
-    if (err instanceof Error) {
-      const isReply = /ReplyError|ErrorReply|MultiErrorReply/.test(err.name) || /ReplyError|ErrorReply/.test(err.constructor.name);
-      if (isReply && !TRANSIENT_REPLY.test(err.message)) return err; // a real command error: surface it as is
-    }
+    const reply = replyError(err);
+    // A real command error (WRONGTYPE…) is a bug, not an outage: surface it as is.
+    if (reply && !TRANSIENT_REPLY.test(reply.message)) return reply;
     const message = err instanceof Error ? err.message : String(err);
-    return new StoreUnavailableError(this.name, message, { cause: err });
+    return new StoreUnavailableError(this.name, reply?.message ?? message, { cause: err });
   }
+}
+
+/**
+ * The server's error reply inside `err`, if it is one: node-redis throws
+ * SimpleError/ErrorReply (MultiErrorReply wraps them for MULTI), ioredis ReplyError.
+ */
+function replyError(err: unknown): Error | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const names: string[] = [];
+  for (let p: object | null = Object.getPrototypeOf(err); p && p !== Error.prototype; p = Object.getPrototypeOf(p)) {
+    names.push((p as { constructor: { name: string } }).constructor.name);
+  }
+  if (names.includes('MultiErrorReply')) {
+    const replies = (err as Error & { replies?: unknown[] }).replies ?? [];
+    return replies.find((r): r is Error => r instanceof Error) ?? err;
+  }
+  return names.some((n) => /^(ErrorReply|ReplyError|SimpleError|BlobError)$/.test(n)) ? err : undefined;
 }
