@@ -18,6 +18,8 @@ export interface LocalServer {
   readonly dir: string;
   /** Crash it (SIGKILL) and wait until it is gone. */
   kill(): Promise<void>;
+  /** Send a signal without waiting, e.g. SIGSTOP/SIGCONT to freeze and thaw it. */
+  signal(sig: NodeJS.Signals): void;
   /** Start it again on the same port and data directory. */
   restart(): Promise<void>;
   /** Stop it for good and remove its directory. */
@@ -63,6 +65,9 @@ async function startProcess(
     async kill() {
       child.kill('SIGKILL');
       await exited(child);
+    },
+    signal(sig) {
+      child.kill(sig);
     },
     async restart() {
       await launch();
