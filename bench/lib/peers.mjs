@@ -1,0 +1,108 @@
+// The registry of servers and scenarios. Adding a server = one file in bench/servers/
+// plus one entry below (see the convention at the top of bench/run.mjs).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const SERVERS_DIR = fileURLToPath(new URL('../servers/', import.meta.url));
+
+/**
+ * @typedef {object} Scenario
+ * @property {string} name
+ * @property {'GET'|'POST'} method
+ * @property {string} path
+ * @property {boolean} [withSession] log in once before the load and send that cookie
+ * @property {string} [body] urlencoded request body
+ * @property {string} baseline the peer every row of this scenario is divided by
+ * @property {(status: number, body: string) => boolean} expect checked once before the load
+ */
+
+/** @type {Record<string, Scenario>} */
+export const SCENARIOS = {
+  hello: {
+    name: 'hello',
+    method: 'GET',
+    path: '/hello',
+    baseline: 'fastify',
+    expect: (status, body) => status === 200 && body === 'Hello, World!',
+  },
+  'session-read': {
+    name: 'session-read',
+    method: 'GET',
+    path: '/',
+    withSession: true,
+    baseline: 'fastify-secure-session',
+    expect: (status, body) => status === 200 && body === 'Logged in as bench',
+  },
+  'session-write': {
+    name: 'session-write',
+    method: 'POST',
+    path: '/login',
+    body: 'username=bench',
+    baseline: 'fastify-secure-session',
+    expect: (status) => status === 302,
+  },
+  // Routing servers register 9 / 999 filler routes first and this one last, the worst
+  // case for a router that tries routes in order. Only micro has routing servers.
+  routing: {
+    name: 'routing',
+    method: 'GET',
+    path: '/routing/target/42',
+    baseline: 'micro-routing-10',
+    expect: (status, body) => status === 200 && body === '42',
+  },
+};
+
+export const SESSION_SCENARIOS = ['session-read', 'session-write'];
+
+/**
+ * @typedef {object} Peer
+ * @property {string} name unique, also the default file name: bench/servers/<name>.mjs
+ * @property {string} label shown in the table and the chart
+ * @property {string[]} scenarios which scenarios this server takes part in
+ * @property {string} [file] another file name in bench/servers/ (several peers may share one)
+ * @property {Record<string,string>} [env] extra environment for the child
+ * @property {boolean} [cookieSession] the session lives in a cookie (for the "fastest cookie peer" target)
+ * @property {boolean} [needsRedis]
+ * @property {boolean} [optional] skipped without complaint while its file does not exist
+ */
+
+const SESSION = ['session-read', 'session-write'];
+
+/** @type {Peer[]} */
+export const PEERS = [
+  { name: 'raw-node', label: 'node:http + HMAC cookie', scenarios: ['hello', ...SESSION] },
+  { name: 'fastify', label: 'Fastify', scenarios: ['hello'] },
+  { name: 'fastify-secure-session', label: 'Fastify + secure-session', scenarios: SESSION, cookieSession: true },
+  { name: 'fastify-session', label: 'Fastify + @fastify/session (memory)', scenarios: SESSION },
+  // /hello is routed before the session middleware, so this is plain Express for `hello`.
+  { name: 'express-cookie-session', label: 'Express + cookie-session', scenarios: ['hello', ...SESSION], cookieSession: true },
+  { name: 'express-session', label: 'Express + express-session (memory)', scenarios: SESSION },
+  {
+    name: 'express-session-redis',
+    label: 'Express + express-session + connect-redis',
+    file: 'express-session.mjs',
+    env: { BENCH_STORE: 'redis' },
+    scenarios: SESSION,
+    needsRedis: true,
+  },
+  { name: 'koa-session', label: 'Koa + koa-session', scenarios: ['hello', ...SESSION], cookieSession: true },
+  { name: 'hono-signed', label: 'Hono + signed cookie', scenarios: ['hello', ...SESSION], cookieSession: true },
+  // micro's servers: the lead drops these files in; until then they are skipped.
+  { name: 'micro-signed', label: 'micro (signed cookie)', scenarios: ['hello', ...SESSION], optional: true },
+  { name: 'micro-encrypted', label: 'micro (encrypted cookie)', scenarios: SESSION, optional: true },
+  { name: 'micro-redis', label: 'micro (Redis store)', scenarios: SESSION, needsRedis: true, optional: true },
+  { name: 'micro-routing-10', label: 'micro, 10 routes', scenarios: ['routing'], optional: true },
+  { name: 'micro-routing-1000', label: 'micro, 1000 routes', scenarios: ['routing'], optional: true },
+];
+
+/** The server file of a peer: `file`, else <name>.mjs, else <name>.js. */
+export function serverFile(peer, dir = SERVERS_DIR) {
+  const candidates = peer.file ? [peer.file] : [`${peer.name}.mjs`, `${peer.name}.js`];
+  for (const c of candidates) {
+    const path = `${dir}${c}`;
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+export const isMicro = (name) => name.startsWith('micro');

@@ -1,0 +1,58 @@
+// The speed targets of issue "benchmarks", as data. Each is checked only when its
+// row and its reference row both exist in the same run (ratios never cross runs).
+import { PEERS, SESSION_SCENARIOS } from './peers.mjs';
+
+/** Cookie-session peers other than the raw-node ceiling. */
+export const COOKIE_PEERS = PEERS.filter((p) => p.cookieSession && !p.name.startsWith('micro')).map((p) => p.name);
+
+/**
+ * @typedef {object} Target
+ * @property {string} peer the micro peer under test
+ * @property {string[]} scenarios
+ * @property {string | { fastestOf: string[] }} vs reference peer, or the fastest of several
+ * @property {number} min the ratio peer / reference must be at least this
+ */
+
+/** @type {Target[]} */
+export const TARGETS = [
+  { peer: 'micro-signed', scenarios: ['hello'], vs: 'fastify', min: 1.0 },
+  { peer: 'micro-signed', scenarios: ['hello'], vs: 'raw-node', min: 0.9 },
+  { peer: 'micro-signed', scenarios: SESSION_SCENARIOS, vs: { fastestOf: COOKIE_PEERS }, min: 1.0 },
+  { peer: 'micro-signed', scenarios: SESSION_SCENARIOS, vs: 'raw-node', min: 0.85 },
+  { peer: 'micro-encrypted', scenarios: SESSION_SCENARIOS, vs: 'fastify-secure-session', min: 1.0 },
+  { peer: 'micro-redis', scenarios: SESSION_SCENARIOS, vs: 'express-session-redis', min: 1.5 },
+  { peer: 'micro-routing-1000', scenarios: ['routing'], vs: 'micro-routing-10', min: 0.9 },
+];
+
+/**
+ * @param {Array<{scenario:string, peer:string, rps:number}>} rows
+ * @param {Target[]} targets
+ * @returns {Array<{peer:string, scenario:string, vs:string, min:number, ratio:number|null, met:boolean|null, note?:string}>}
+ *   met is null while a row is missing ("pending").
+ */
+export function evaluateTargets(rows, targets = TARGETS) {
+  const find = (scenario, peer) => rows.find((r) => r.scenario === scenario && r.peer === peer);
+  const out = [];
+  for (const t of targets) {
+    for (const scenario of t.scenarios) {
+      const row = find(scenario, t.peer);
+      let ref;
+      let vsName;
+      if (typeof t.vs === 'string') {
+        ref = find(scenario, t.vs);
+        vsName = t.vs;
+      } else {
+        const candidates = t.vs.fastestOf.map((p) => find(scenario, p)).filter(Boolean);
+        ref = candidates.sort((a, b) => b.rps - a.rps)[0];
+        vsName = ref ? `${ref.peer} (fastest cookie peer)` : 'fastest cookie peer';
+      }
+      if (!row || !ref) {
+        out.push({ peer: t.peer, scenario, vs: vsName, min: t.min, ratio: null, met: null, note: !row ? `${t.peer} not run` : `${vsName} not run` });
+        continue;
+      }
+      const ratio = row.rps / ref.rps;
+      out.push({ peer: t.peer, scenario, vs: vsName, min: t.min, ratio, met: ratio >= t.min });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,260 @@
+// Checks what can break in the harness without any speed claim: every present server
+// answers the four endpoints correctly over HTTP, the harness's login/check plumbing
+// works against each, and the ratio, target, table, SVG, wrk and profile code turn given
+// numbers into the expected shape.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORM, applySetCookies, cookieHeader, request } from '../lib/client.mjs';
+import { formatTop, topSelfTime } from '../lib/cpuprofile.mjs';
+import { preflight, redisReachable, requestFor, runBench, writeResults } from '../lib/harness.mjs';
+import { parseWrkOutput, wrkScript } from '../lib/load.mjs';
+import { DEFAULTS, parseOptions } from '../lib/options.mjs';
+import { PEERS, SCENARIOS, serverFile } from '../lib/peers.mjs';
+import { buildRows, median, renderSvg, renderTable, targetCell } from '../lib/report.mjs';
+import { startServer } from '../lib/server-process.mjs';
+import { COOKIE_PEERS, evaluateTargets } from '../lib/targets.mjs';
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+type Peer = (typeof PEERS)[number];
+
+const redisOk = await redisReachable();
+// CI sets MICRO_REQUIRE_SERVICES=1: there a missing Redis fails instead of skipping.
+const requireServices = process.env.MICRO_REQUIRE_SERVICES === '1';
+const present = PEERS.filter((p: Peer) => serverFile(p) && (!p.needsRedis || redisOk || requireServices));
+const hasSession = (p: Peer) => p.scenarios.includes('session-read');
+
+/** Replaces the first character of every cookie value: a tampered signature or ciphertext. */
+const tamper = (jar: Map<string, string>) =>
+  new Map([...jar].map(([k, v]) => [k, (v[0] === 'A' ? 'B' : 'A') + v.slice(1)]));
+
+describe.each(present.map((p: Peer) => [p.name, p] as const))('server %s', (_name, peer) => {
+  let server: Server;
+  beforeAll(async () => {
+    server = await startServer(peer, { quiet: true });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it.runIf(peer.scenarios.includes('hello'))('GET /hello is plain text without a session cookie', async () => {
+    const res = await request(`${server.url}/hello`);
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('Hello, World!');
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.setCookies).toEqual([]);
+  });
+
+  it.runIf(hasSession(peer))('login → cookie → escaped name → logout', async () => {
+    const jar = new Map<string, string>();
+    const get = async (path: string) => request(`${server.url}${path}`, { headers: { cookie: cookieHeader(jar) } });
+
+    expect((await get('/')).body).toBe('You are not logged in');
+
+    const login = await request(`${server.url}/login`, {
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({ username: '<b>&"x"' }).toString(),
+    });
+    expect(login.status).toBe(302);
+    expect(new URL(login.headers.get('location') ?? '', server.url).pathname).toBe('/');
+    applySetCookies(jar, login.setCookies);
+    expect(jar.size).toBeGreaterThan(0);
+
+    const home = await get('/');
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(home.body).toMatch(/^Logged in as &lt;b&gt;&amp;(&quot;|&#34;)x(&quot;|&#34;)$/);
+
+    // A tampered cookie is an empty session, not an error.
+    const forged = await request(`${server.url}/`, { headers: { cookie: cookieHeader(tamper(jar)) } });
+    expect(forged.status).toBe(200);
+    expect(forged.body).toBe('You are not logged in');
+
+    const logout = await get('/logout');
+    expect(logout.status).toBe(302);
+    expect(new URL(logout.headers.get('location') ?? '', server.url).pathname).toBe('/');
+    applySetCookies(jar, logout.setCookies);
+    expect((await get('/')).body).toBe('You are not logged in');
+  });
+
+  it.each(peer.scenarios as string[])('the harness can log in and check scenario %s', async (name) => {
+    const scenario = SCENARIOS[name as keyof typeof SCENARIOS];
+    const req = await requestFor(scenario, server);
+    if (scenario.withSession) expect(req.headers.cookie).toBeTruthy();
+    await expect(preflight(scenario, req)).resolves.toBeUndefined();
+  });
+});
+
+describe('peers registry', () => {
+  it('has unique names, a baseline per scenario, and a file for every non-micro peer', () => {
+    const names = PEERS.map((p: Peer) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const s of Object.values(SCENARIOS)) expect(names).toContain(s.baseline);
+    for (const p of PEERS) if (!p.optional) expect(serverFile(p), p.name).toBeTruthy();
+    expect(COOKIE_PEERS).toEqual(['fastify-secure-session', 'express-cookie-session', 'koa-session', 'hono-signed']);
+  });
+
+  it.runIf(!redisOk && requireServices)('Redis is reachable when services are required', () => {
+    expect(redisOk).toBe(true);
+  });
+});
+
+const round = (rps: number, p99Ms = 1, errors = 0) => ({ rps, requests: rps, p50Ms: p99Ms / 2, p99Ms, errors });
+
+describe('report', () => {
+  const measurements = [
+    { scenario: 'hello', peer: 'fastify', label: 'Fastify', rounds: [round(100), round(120), round(110)] },
+    { scenario: 'hello', peer: 'raw-node', label: 'node', rounds: [round(150), round(130), round(140)] },
+    { scenario: 'hello', peer: 'micro-signed', label: 'micro', rounds: [round(121), round(119), round(120)] },
+    { scenario: 'session-read', peer: 'fastify-secure-session', label: 'F+ss', rounds: [round(50)], rssPeak: 80 * 2 ** 20 },
+    { scenario: 'session-read', peer: 'hono-signed', label: 'Hono', rounds: [round(60)], rssPeak: 90 * 2 ** 20 },
+    { scenario: 'session-read', peer: 'raw-node', label: 'node', rounds: [round(80)], rssPeak: 60 * 2 ** 20 },
+    { scenario: 'session-read', peer: 'micro-signed', label: 'micro', rounds: [round(62, 2, 3)], rssPeak: 70 * 2 ** 20 },
+  ];
+  const rows = buildRows(measurements, SCENARIOS);
+  const evaluations = evaluateTargets(rows).filter((e: { scenario: string }) => ['hello', 'session-read'].includes(e.scenario));
+
+  it('takes medians, divides by the scenario baseline and sorts fastest first', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(rows.map((r: { peer: string }) => r.peer)).toEqual([
+      'raw-node', 'micro-signed', 'fastify',
+      'raw-node', 'micro-signed', 'hono-signed', 'fastify-secure-session',
+    ]);
+    const micro = rows.find((r: { peer: string; scenario: string }) => r.peer === 'micro-signed' && r.scenario === 'hello');
+    expect(micro.rps).toBe(120);
+    expect(micro.ratio).toBeCloseTo(120 / 110);
+    expect(micro.spread).toBeCloseTo(2 / 120);
+    expect(rows.find((r: { peer: string }) => r.peer === 'fastify').ratio).toBe(1);
+  });
+
+  it('a row without its baseline has no ratio', () => {
+    const [row] = buildRows([{ scenario: 'routing', peer: 'micro-routing-1000', label: 'x', rounds: [round(5)] }], SCENARIOS);
+    expect(row.ratio).toBeNull();
+  });
+
+  it('evaluates targets: met, missed, against the fastest cookie peer, pending', () => {
+    const find = (scenario: string, vs: string) =>
+      evaluations.find((e: { scenario: string; vs: string }) => e.scenario === scenario && e.vs.startsWith(vs));
+    expect(find('hello', 'fastify')).toMatchObject({ met: true });
+    expect(find('hello', 'raw-node')).toMatchObject({ met: false }); // 120/140 < 0.9
+    expect(find('session-read', 'hono-signed')).toMatchObject({ met: true, ratio: 62 / 60 }); // fastest cookie peer
+    expect(find('session-read', 'raw-node')).toMatchObject({ met: false }); // 62/80 < 0.85
+    const pending = evaluateTargets(rows).filter((e: { met: boolean | null }) => e.met === null);
+    expect(pending.map((e: { peer: string }) => e.peer)).toContain('micro-encrypted');
+  });
+
+  it('renders one table with the baseline marked, RSS for session-read and a target cell', () => {
+    const table = renderTable(rows, evaluations);
+    const lines = table.split('\n');
+    expect(lines[0]).toMatch(/^\| scenario +\| peer +\| +req\/s +\|.*\| target met\? +\|$/);
+    const tableLines = lines.filter((l: string) => l.startsWith('|'));
+    expect(tableLines).toHaveLength(2 + rows.length);
+    expect(new Set(tableLines.map((l: string) => l.length)).size).toBe(1); // aligned
+    expect(table).toContain('fastify (baseline)');
+    expect(table).toMatch(/\| session-read \| raw-node +\| +80 \|.*\| +60 MB \|/);
+    expect(table).toContain('NO (3 errors!)');
+    expect(table).toMatch(/MISSED +micro-signed hello ≥ 0\.90× raw-node: 0\.86×/);
+    expect(targetCell(rows[2], evaluations)).toBe('');
+    expect(targetCell({ peer: 'micro-signed', scenario: 'routing' }, [{ peer: 'micro-signed', scenario: 'routing', met: null }])).toBe('…');
+  });
+
+  it('draws one bar per row, its length proportional to the ratio', () => {
+    const svg = renderSvg(rows, { title: 'a <test>' });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain('a &lt;test&gt;');
+    const bars = [...svg.matchAll(/<rect class="bar" data-peer="([^"]+)" data-ratio="([^"]+)" x="[^"]+" y="[^"]+" width="([^"]+)"/g)];
+    expect(bars).toHaveLength(rows.length);
+    const perUnit = bars.map((b) => Number(b[3]) / Number(b[2]));
+    for (const u of perUnit) expect(Math.abs(u / perUnit[0] - 1)).toBeLessThan(0.01);
+    expect(svg.match(/stroke-dasharray/g)).toHaveLength(2); // the 1.0× line of each scenario
+  });
+});
+
+describe('load generators', () => {
+  it('writes a wrk script with method, escaped body and headers', () => {
+    const lua = wrkScript({ url: 'http://x/', method: 'POST', headers: { cookie: 'a="b"\\c' }, body: 'username=bench', duration: 1, connections: 1 });
+    expect(lua).toContain('wrk.method = "POST"');
+    expect(lua).toContain('wrk.body = "username=bench"');
+    expect(lua).toContain('wrk.headers["cookie"] = "a=\\"b\\"\\\\c"');
+    expect(lua).toContain('done = function(summary, latency, requests)');
+  });
+
+  it('reads the result line of wrk', () => {
+    const out = 'Running 2s test @ http://127.0.0.1:1/\n  1 threads and 50 connections\nBENCH_JSON {"requests":100000,"duration_us":2000000,"p50_us":700,"p99_us":2500,"errors":3}\n';
+    expect(parseWrkOutput(out)).toEqual({ rps: 50000, requests: 100000, p50Ms: 0.7, p99Ms: 2.5, errors: 3 });
+    expect(() => parseWrkOutput('nothing')).toThrow(/no result line/);
+  });
+});
+
+describe('cpu profiles', () => {
+  const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: '0' });
+  const profile = {
+    startTime: 0,
+    endTime: 10_000,
+    nodes: [
+      { id: 1, callFrame: frame('(root)'), children: [2, 3, 4, 5] },
+      { id: 2, callFrame: frame('(idle)') },
+      { id: 3, callFrame: frame('parse', 'file:///work/main/node_modules/.pnpm/x@1/node_modules/x/index.js', 9) },
+      { id: 4, callFrame: frame('parse', 'file:///work/main/node_modules/.pnpm/x@1/node_modules/x/index.js', 9) },
+      { id: 5, callFrame: frame('', 'file:///work/main/bench/servers/raw-node.mjs', 41) },
+    ],
+    samples: [2, 3, 4, 5, 2, 3],
+    timeDeltas: [5000, 1000, 1000, 1000, 1000, 1000],
+  };
+
+  it('sums self time per function, leaves out idle, and shortens places', () => {
+    const { total, top } = topSelfTime(profile, 10);
+    expect(total).toBe(4);
+    expect(top).toEqual([
+      { name: 'parse', where: 'x/index.js:10', selfMs: 3, share: 0.75 },
+      { name: '(anonymous)', where: 'bench/servers/raw-node.mjs:42', selfMs: 1, share: 0.25 },
+    ]);
+    expect(formatTop('hello / micro', { total, top })).toMatch(/top 2 by self time:\n +1\. +3\.0 ms +75\.0% +parse +\(x\/index\.js:10\)/);
+  });
+});
+
+describe('options', () => {
+  it('has defaults, env twins, flags that win, and a bare --cpu-prof', () => {
+    expect(parseOptions([], {})).toMatchObject({ ...DEFAULTS, help: false });
+    const o = parseOptions(['--duration', '5s', '--only=raw-node,fastify', '--cpu-prof', '--rounds', '2'], { BENCH_DURATION: '9', BENCH_CONNECTIONS: '10' });
+    expect(o).toMatchObject({ duration: 5, connections: 10, rounds: 2, only: ['raw-node', 'fastify'], cpuProf: [] });
+    expect(parseOptions(['--cpu-prof', 'raw-node', '--scenario', 'hello']).cpuProf).toEqual(['raw-node']);
+    expect(parseOptions(['--scenario', 'hello,session-read']).scenarios).toEqual(['hello', 'session-read']);
+  });
+
+  it('says what is wrong', () => {
+    expect(() => parseOptions(['--scenario', 'nope'])).toThrow(/Unknown scenario nope/);
+    expect(() => parseOptions(['--rounds', '0'])).toThrow(/positive/);
+    expect(() => parseOptions(['--bogus', '1'])).toThrow(/Unknown option --bogus/);
+    expect(() => parseOptions(['--duration'])).toThrow(/needs a value/);
+  });
+});
+
+describe('a whole (tiny) run', () => {
+  const out = mkdtempSync(join(tmpdir(), 'micro-bench-test-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('measures the hello baseline with autocannon and writes latest.json and latest.svg', async () => {
+    const opts = { ...parseOptions(['--scenario', 'hello', '--only', 'raw-node', '--duration', '0.5', '--warmup', '0.3', '--rounds', '2', '--connections', '4', '--loadgen', 'autocannon']), out };
+    const logs: string[] = [];
+    const result = await runBench(opts, { log: (m: string) => logs.push(m), quiet: true });
+    expect(result.failures).toEqual([]);
+    expect(result.rows.map((r: { peer: string }) => r.peer).sort()).toEqual(['fastify', 'raw-node']);
+    for (const r of result.rows) {
+      expect(r.roundsRps).toHaveLength(2);
+      expect(r.rps).toBeGreaterThan(0);
+      expect(r.errors).toBe(0);
+    }
+    expect(result.rows.find((r: { peer: string }) => r.peer === 'fastify').ratio).toBe(1);
+    expect(logs.filter((l) => l.includes('round ')).length).toBe(4);
+    const [json, svg] = writeResults(result);
+    const saved = JSON.parse(readFileSync(json, 'utf8'));
+    expect(saved.meta).toMatchObject({ loadgen: 'autocannon', rounds: 2 });
+    expect(saved.rows).toHaveLength(2);
+    expect(readFileSync(svg, 'utf8')).toContain('<rect class="bar" data-peer="raw-node"');
+  }, 30_000);
+});
