@@ -43,6 +43,8 @@ export function runStoreContract(label: string, options: ContractOptions): void 
       await h?.teardown?.();
     });
 
+    // Real-clock expiry tests only wait; run them side by side so a suite costs one wait, not five.
+    const timed = options.realTtl ? it.concurrent : it;
     const shortTtl = () => (h.advance ? 10_000 : options.realTtl?.ttlMs ?? 1000);
     /** Let a record written with shortTtl() expire, on whichever clock the store uses. */
     const expireShort = async () => {
@@ -139,14 +141,14 @@ export function runStoreContract(label: string, options: ContractOptions): void 
       expect(await store.get(id)).toBeNull();
     });
 
-    it('never returns an expired record', async () => {
+    timed('never returns an expired record', async () => {
       const id = newId();
       await store.set(id, { a: 1 }, shortTtl());
       await expireShort();
       expect(await store.get(id)).toBeNull();
     });
 
-    it('apply after expiry starts from an empty record (old keys do not come back)', async () => {
+    timed('apply after expiry starts from an empty record (old keys do not come back)', async () => {
       const id = newId();
       await store.set(id, { old: 1 }, shortTtl());
       await expireShort();
@@ -154,7 +156,7 @@ export function runStoreContract(label: string, options: ContractOptions): void 
       expect(await store.get(id)).toEqual({ fresh: 2 });
     });
 
-    it('touch extends the lifetime without changing the data', async () => {
+    timed('touch extends the lifetime without changing the data', async () => {
       const id = newId();
       await store.set(id, { a: 1 }, shortTtl());
       await store.touch(id, LONG_TTL);
@@ -162,7 +164,7 @@ export function runStoreContract(label: string, options: ContractOptions): void 
       expect(await store.get(id)).toEqual({ a: 1 });
     });
 
-    it('touch can also shorten the lifetime', async () => {
+    timed('touch can also shorten the lifetime', async () => {
       const id = newId();
       await store.set(id, { a: 1 }, LONG_TTL);
       await store.touch(id, shortTtl());
@@ -176,7 +178,7 @@ export function runStoreContract(label: string, options: ContractOptions): void 
       expect(await store.get(id)).toBeNull();
     });
 
-    it('apply resets the lifetime', async () => {
+    timed('apply resets the lifetime', async () => {
       const id = newId();
       await store.set(id, { a: 1 }, shortTtl());
       await store.apply(id, { set: { b: 2 }, delete: [] }, LONG_TTL);
