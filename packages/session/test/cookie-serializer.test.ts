@@ -57,3 +57,40 @@ describe('Flask session cookie vectors', () => {
     expect(s.loads(v.cookie, { now: v.signed_at + 10 ** 9 })).toEqual({ username: 'admin' });
   });
 });
+
+interface FlaskCookie { name: string; secret: string; cookie: string; signed_at: number; session_tagged_json: string }
+const made = JSON.parse(readFileSync(new URL('./fixtures/flask-cookies.json', import.meta.url), 'utf8')) as {
+  valid: FlaskCookie[];
+  rotation: {
+    secret: string; fallbacks: string[]; signed_at: number; session_tagged_json: string;
+    signed_with_old: string; signed_with_older: string; signed_with_new: string; signed_with_unknown: string;
+  };
+};
+
+describe('cookies made by a Flask app (sorted keys)', () => {
+  it.each(made.valid.map((v) => [v.name, v] as const))('%s', (_name, v) => {
+    const data = loadsSessionCookie(v.cookie, v.secret, MAX_AGE, v.signed_at);
+    expect(dumps(data)).toBe(v.session_tagged_json);
+    const again = dumpsSessionCookie(data, v.secret, v.signed_at);
+    expect(payloadText(again)).toBe(v.session_tagged_json);
+    if (!v.cookie.startsWith('.')) expect(again).toBe(v.cookie);
+    expect(dumps(loadsSessionCookie(again, v.secret, MAX_AGE, v.signed_at))).toBe(v.session_tagged_json);
+  });
+
+  it('rotates keys as Flask: SECRET_KEY signs, fallbacks verify', () => {
+    const r = made.rotation;
+    const s = new SessionCookieSerializer({ secretKey: r.secret, fallbacks: r.fallbacks });
+    for (const c of [r.signed_with_new, r.signed_with_old, r.signed_with_older]) {
+      expect(dumps(s.loads(c, { maxAge: MAX_AGE, now: r.signed_at }))).toBe(r.session_tagged_json);
+    }
+    expect(() => s.loads(r.signed_with_unknown, { maxAge: MAX_AGE, now: r.signed_at })).toThrow(BadSignature);
+    expect(s.dumps(loads(r.session_tagged_json) as Record<string, unknown>, r.signed_at)).toBe(r.signed_with_new);
+  });
+
+  it('reports when a cookie was signed', () => {
+    const v = made.valid[0]!;
+    expect(new SessionCookieSerializer({ secretKey: v.secret }).loadsWithTimestamp(v.cookie).timestamp).toBe(v.signed_at);
+    expect(BadTimeSignature.prototype).toBeInstanceOf(BadSignature);
+    expect(new BadPayload('x')).toBeInstanceOf(BadData);
+  });
+});
