@@ -117,6 +117,7 @@ abstract class NumberConverter extends BaseConverter {
   }
 
   protected abstract parse(value: unknown): number;
+  protected abstract isValid(n: number): boolean;
 
   protected inRange(n: number): boolean {
     return (this.min === undefined || n >= this.min) && (this.max === undefined || n <= this.max);
@@ -125,7 +126,9 @@ abstract class NumberConverter extends BaseConverter {
   override toValue(text: string): number {
     if (!this.pattern.test(text)) throw new ValidationError(`'${text}' is not a number`);
     if (this.fixedDigits && text.length !== this.fixedDigits) throw new ValidationError(`'${text}' is not ${this.fixedDigits} digits`);
-    const n = this.parse(text);
+    // The pattern already checked the text, so a plain conversion is enough.
+    const n = +text;
+    if (!this.isValid(n)) throw new ValidationError(`${text} is not a valid number here`);
     if (!this.inRange(n)) throw new ValidationError(`${n} is out of range`);
     return n;
   }
@@ -145,6 +148,10 @@ export class IntegerConverter extends NumberConverter {
     // Beyond 2^53 a JS number loses digits: such an id could not be built back.
     if (!Number.isSafeInteger(n)) throw new ValidationError(`${String(value)} is not a safe integer`);
     return n;
+  }
+
+  protected isValid(n: number): boolean {
+    return Number.isSafeInteger(n);
   }
 
   override toUrl(value: unknown): string {
@@ -168,6 +175,10 @@ export class FloatConverter extends NumberConverter {
     const n = typeof value === 'number' ? value : Number.parseFloat(String(value));
     if (!Number.isFinite(n)) throw new ValidationError(`${String(value)} is not a finite number`);
     return n;
+  }
+
+  protected isValid(n: number): boolean {
+    return Number.isFinite(n);
   }
 
   override toUrl(value: unknown): string {
