@@ -95,6 +95,9 @@ export function parseMultipart(
     });
 
     parser.on('file', (name, stream, info) => {
+      // Destroying the parser destroys the current file stream with an error;
+      // it is reported through `fail`, never as an unhandled 'error' event.
+      stream.on('error', () => {});
       if (settled || !countPart()) {
         stream.resume();
         return;
