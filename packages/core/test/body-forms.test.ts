@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { FormData, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../src/body/body-limits.js';
@@ -249,6 +250,16 @@ describe('multipart forms', () => {
     expect(status).toBe(200);
     expect(json.form).toEqual({});
     expect(json.files).toEqual([]);
+  });
+
+  it('gives an empty form for an empty chunked body', async () => {
+    const res = await request(base + '/', {
+      method: 'POST',
+      body: Readable.from([]),
+      headers: { 'content-type': 'multipart/form-data; boundary=abc' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(((await res.body.json()) as { form: unknown }).form).toEqual({});
   });
 
   it('leaves no temp files behind after cleanup', () => {
