@@ -11,23 +11,23 @@ export class NullSession<T extends object = SessionData> extends Session<T> {
     super(null, { isNew: true });
   }
 
-  override set(): never {
+  override set(..._args: unknown[]): never {
     throw new SessionUnavailableError();
   }
 
-  override delete(): never {
+  override delete(..._args: unknown[]): never {
     throw new SessionUnavailableError();
   }
 
-  override pop(): never {
+  override pop(..._args: unknown[]): never {
     throw new SessionUnavailableError();
   }
 
-  override setdefault(): never {
+  override setdefault(..._args: unknown[]): never {
     throw new SessionUnavailableError();
   }
 
-  override clear(): never {
+  override clear(..._args: unknown[]): never {
     throw new SessionUnavailableError();
   }
 

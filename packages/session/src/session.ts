@@ -72,6 +72,7 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
 
   /** Remove `key` and return its value, or `defaultValue` when it was not there. */
   pop<K extends Key<T>>(key: K, defaultValue?: T[K]): T[K] | undefined;
+  pop(key: string, defaultValue?: unknown): unknown;
   pop(key: string, defaultValue?: unknown): unknown {
     this.accessed = true;
     if (!this.data.has(key)) return defaultValue;
@@ -83,6 +84,7 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
 
   /** The value of `key`, first storing `defaultValue` when it is missing. */
   setdefault<K extends Key<T>>(key: K, defaultValue: T[K]): T[K];
+  setdefault(key: string, defaultValue: unknown): unknown;
   setdefault(key: string, defaultValue: unknown): unknown {
     if (!this.data.has(key)) this.set(key, defaultValue);
     return this.get(key);
