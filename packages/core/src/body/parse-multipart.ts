@@ -3,14 +3,12 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { BadRequest, HTTPException, PayloadTooLarge } from '../errors.js';
 import type { BodyLimits } from './body-limits.js';
-import { FileStorage } from './file-storage.js';
+import { FileStorage, type FileStorageData } from './file-storage.js';
 import { MultiDict } from './multidict.js';
 import { emptyForm, type ParsedForm } from './parsed-form.js';
 import { declaredLength, pumpBody, type BodyPump } from './pump-body.js';
 import { SpooledFile } from './spooled-file.js';
 import { TempFiles } from './temp-files.js';
-
-type Slot<T> = T | Promise<T>;
 
 /**
  * Parse a `multipart/form-data` body with busboy, streaming, limits enforced as
@@ -58,7 +56,7 @@ export function parseMultipart(
 
   return new Promise<ParsedForm>((resolve, reject) => {
     const temp = new TempFiles();
-    const fields: Array<Slot<[string, string]>> = [];
+    const fields: Array<[string, string]> = [];
     const files: Array<Promise<[string, FileStorage]>> = [];
     const tasks: Array<Promise<unknown>> = [];
     let parts = 0;
@@ -140,12 +138,13 @@ export function parseMultipart(
 
     parser.on('close', () => {
       if (settled) return;
-      void Promise.all([Promise.all(fields), Promise.all(files)]).then(
-        ([fieldPairs, filePairs]) => {
+      // Files finish writing after busboy is done with them; wait, keeping their order.
+      void Promise.all(files).then(
+        (filePairs) => {
           if (settled) return;
           settled = true;
           resolve({
-            form: new MultiDict(fieldPairs),
+            form: new MultiDict(fields),
             files: new MultiDict(filePairs),
             cleanup: () => temp.removeAll(),
           });
@@ -168,7 +167,7 @@ export function parseMultipart(
 }
 
 /** Collect a file part, spooling to disk past the threshold. */
-async function spool(stream: Readable, temp: TempFiles): Promise<{ data: Awaited<ReturnType<SpooledFile['finish']>>; size: number }> {
+async function spool(stream: Readable, temp: TempFiles): Promise<{ data: FileStorageData; size: number }> {
   const file = new SpooledFile(temp);
   for await (const chunk of stream) await file.write(chunk as Buffer);
   return { data: await file.finish(), size: file.size };
