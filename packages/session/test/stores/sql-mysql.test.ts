@@ -1,0 +1,19 @@
+import { describe } from 'vitest';
+import { checkService, hostPort, probeTcp, urls } from './services.js';
+import { runSqlContract } from './sql-fixtures.js';
+import { runSqlOutage } from './sql-outage.js';
+
+const target = hostPort(urls.mysql, 3306);
+const mysql = await checkService('MariaDB/MySQL', urls.mysql, () => probeTcp(target.host, target.port));
+const config = () => ({ client: 'mysql2', connection: urls.mysql });
+
+describe.skipIf(!mysql.available)('SqlStore on a real MariaDB/MySQL', () => {
+  runSqlContract('SqlStore (MariaDB, mysql2)', config, 'mysql');
+
+  runSqlOutage('SqlStore (MariaDB)', 'mysql', target, (port) => {
+    const url = new URL(urls.mysql);
+    url.hostname = '127.0.0.1';
+    url.port = String(port);
+    return { client: 'mysql2', connection: url.toString() };
+  });
+});
