@@ -211,3 +211,15 @@ describe('custom converters', () => {
     expect(r.match('GET', '/12').params).toEqual({ n: 12 });
   });
 });
+
+describe('re-registering a converter name', () => {
+  it('keeps rules added before on the old converter and rules added after on the new one', () => {
+    const r = new Router();
+    r.converters.set('code', { toValue: (text: string) => `old:${text}` });
+    r.add('/<code:c>/a', { endpoint: 'a' });
+    r.converters.set('code', { toValue: (text: string) => `new:${text}` });
+    r.add('/<code:c>/b', { endpoint: 'b' });
+    expect(r.match('GET', '/x/a').params).toEqual({ c: 'old:x' });
+    expect(r.match('GET', '/x/b').params).toEqual({ c: 'new:x' });
+  });
+});

@@ -74,7 +74,7 @@ export function parseRule(rule: string, lookup: ConverterLookup): ParsedRule {
       part.tokens.push({ type: isolating ? 'param' : 'wildcard', name: `p${part.converters.length}` });
       part.converters.push(converter);
       part.argumentWeights.push(converter.weight ?? 100);
-      part.key += `<${converterName ?? 'default'}(${args?.trim() ?? ''})>`;
+      part.key += `<${converterIdentity(converter)}(${args?.trim() ?? ''})>`;
       trace.push({ dynamic: true, name: variable });
     } else if (slash !== undefined) {
       trace.push({ dynamic: false, text: '/' });
@@ -101,6 +101,22 @@ export function parseRule(rule: string, lookup: ConverterLookup): ParsedRule {
   parts.push(finishPart(part, suffixed, rule));
   if (suffixed) parts.push({ static: true, text: '' });
   return { parts, trace, converters };
+}
+
+// Parts share a matcher state only when their converters come from the same
+// class (or object), not merely the same name, which may be re-registered.
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
+
+function converterIdentity(converter: Converter): number {
+  const ctor = converter.constructor;
+  const source: object = typeof ctor === 'function' && ctor !== Object ? ctor : converter;
+  let id = identities.get(source);
+  if (id === undefined) {
+    id = ++lastIdentity;
+    identities.set(source, id);
+  }
+  return id;
 }
 
 function finishPart(part: PartBuilder, suffixed: boolean, rule: string): RulePart {
