@@ -369,7 +369,7 @@ export class App extends Scaffold {
   private httpErrorResponse(ctx: StatefulContext, err: HTTPException): Response {
     if (err instanceof RequestRedirect) {
       const request = ctx.request;
-      const location = `${request.scheme}://${request.host}${request.rootPath}${encodeURI(err.location)}${request.queryString ? '?' + request.queryString : ''}`;
+      const location = `${request.scheme}://${request.host}${request.rootPath}${err.location}${request.queryString ? '?' + request.queryString : ''}`;
       return errorResponse(new RequestRedirect(location, err.status), false);
     }
     return errorResponse(err, this.config.DEBUG);

@@ -37,3 +37,27 @@ export type { ErrorClass } from './scaffold.js';
 export type { ListenOptions, MicroServer } from './serve.js';
 export type { SessionData, SessionLike, SessionInterface } from './session-interface.js';
 export type { MaybePromise } from './maybe-promise.js';
+export { AppTestClient, type AppTestClientOptions } from './app-test-client.js';
+export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions, type MultipartFile, type MultipartValue } from './test-client.js';
+export { CookieJar } from './cookie-jar.js';
+export { serializeCookie, parseCookieHeader, type CookieOptions } from './cookies.js';
+export { Config, ConfigError, DEFAULT_CONFIG, type ConfigValues, type ConfigKeySpec } from './config.js';
+export { MultiDict } from './body/multidict.js';
+export { FileStorage } from './body/file-storage.js';
+export { secureFilename } from './body/secure-filename.js';
+export { Router, Rule, type RouteMatch, type MatchTrace, type RouterOptions, type BuildOptions, type RuleOptions } from './routing/router.js';
+export { BuildError, type RefusedValue } from './routing/build-error.js';
+export { ValidationError } from './routing/validation-error.js';
+export { BaseConverter, type ConverterArgs, type ConverterArg } from './routing/converter.js';
+export {
+  StringConverter,
+  IntegerConverter,
+  FloatConverter,
+  PathConverter,
+  AnyConverter,
+  UUIDConverter,
+  DEFAULT_CONVERTERS,
+  type Converter,
+  type ConverterClass,
+  type ConverterFactory,
+} from './routing/converters.js';

@@ -234,7 +234,8 @@ export class Request {
         ? this.bodyPromise.then((buf) => parseForm(buf, contentType, this.limits()))
         : parseForm(this.requireStream(), contentType, this.limits());
       // Later calls to bytes() after a streamed parse get an empty body, as in Werkzeug.
-      this.bodyPromise ??= this.formPromise.then(() => Buffer.alloc(0));
+      const empty = () => Buffer.alloc(0);
+      this.bodyPromise ??= this.formPromise.then(empty, empty);
     }
     return this.formPromise;
   }

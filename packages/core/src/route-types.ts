@@ -13,7 +13,7 @@ export type ParamsOf<R extends string> = string extends R
   ? Record<string, unknown>
   : R extends `${string}<${infer Inner}>${infer Rest}`
     ? (Inner extends `${infer Conv}:${infer Name}` ? { [K in Name]: ValueOf<Conv> } : { [K in Inner]: string }) & ParamsOf<Rest>
-    : unknown;
+    : Record<string, unknown>;
 
 /** A view function: it gets the URL's converted values and the request context. */
 export type Handler<P = Record<string, unknown>> = (params: P, ctx: RequestContext) => MaybePromise<ResponseReturnValue>;

@@ -140,7 +140,7 @@ export abstract class Scaffold {
         typeof optionsOrHandler === 'function' ? {} : ({ ...(optionsOrHandler as RouteOptions | undefined) } as RouteOptions);
       const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
       const decorator = this.route(rule, { ...options, methods: [method] });
-      return typeof handler === 'function' ? decorator(handler as Handler<never>) : decorator;
+      return typeof handler === 'function' ? decorator(handler as never) : decorator;
     }) as MethodShorthand;
   }
 }

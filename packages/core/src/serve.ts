@@ -35,6 +35,8 @@ export async function listen(app: App, port: number, host: string, options: List
     keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
     maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
   };
+  // Node checks the timeouts above only every 30 s by default; check often enough to matter.
+  serverOptions.connectionsCheckingInterval = Math.min(1_000, serverOptions.headersTimeout!);
   const server = createServer(serverOptions, app.handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,56 @@
+import type { App } from './app.js';
+import { RequestContext, contextStorage } from './context.js';
+import { Request } from './request.js';
+import { Response } from './response.js';
+import type { SessionData, SessionLike } from './session-interface.js';
+import { TestClient, type TestClientOptions } from './test-client.js';
+
+export type AppTestClientOptions = Omit<TestClientOptions, never>;
+
+/** The test client of an app: a TestClient plus `sessionTransaction` (Flask's `session_transaction`). */
+export class AppTestClient extends TestClient {
+  constructor(
+    readonly app: App,
+    options: AppTestClientOptions = {},
+  ) {
+    super(app.handler, options);
+  }
+
+  /**
+   * Open the session as the next request to `path` would, let `fn` read or
+   * change it, then save it into the cookie jar:
+   *
+   * ```ts
+   * await client.sessionTransaction((s) => s.set('username', 'ada'));
+   * ```
+   */
+  async sessionTransaction<T, D extends object = SessionData>(
+    fn: (session: SessionLike<D>) => T | Promise<T>,
+    options: { path?: string } = {},
+  ): Promise<T> {
+    const app = this.app;
+    const si = app.sessionInterface;
+    if (!si) throw new Error('sessionTransaction() needs sessions: install @micro/session and call `sessions(app)`.');
+    const url = new URL(options.path ?? '/', this.baseUrl);
+    const cookie = this.cookieHeaderFor(url.href);
+    const raw = {
+      method: 'GET',
+      url: url.pathname + url.search,
+      headers: cookie ? { host: url.host, cookie } : { host: url.host },
+    };
+    const request = new Request(raw, app.config);
+    const ctx = new RequestContext(app, request, null);
+    return contextStorage.run(ctx, async () => {
+      const session = await si.openSession(app, request);
+      if (!session || si.isNullSession(session)) {
+        throw new Error('The session backend did not open a session; is SECRET_KEY set?');
+      }
+      ctx.sessionValue = session;
+      const result = await fn(session as unknown as SessionLike<D>);
+      const response = new Response('');
+      await si.saveSession(app, session, response);
+      this.cookies.store(response.headers.getAll('set-cookie'), url);
+      return result;
+    });
+  }
+}
