@@ -109,7 +109,7 @@ export async function runScenario(scenario, peers, opts, ctx) {
       measurements.push({
         scenario: scenario.name,
         peer: s.server.peer.name,
-        label: s.server.peer.label,
+        label: (scenario.name === 'hello' && s.server.peer.helloLabel) || s.server.peer.label,
         rounds: s.rounds,
         // VmHWM: the peak since start, read while the server still runs.
         rssPeak: scenario.name === 'session-read' ? s.server.peakRss() : null,

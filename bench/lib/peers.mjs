@@ -57,7 +57,8 @@ export const SESSION_SCENARIOS = ['session-read', 'session-write'];
 /**
  * @typedef {object} Peer
  * @property {string} name unique, also the default file name: bench/servers/<name>.mjs
- * @property {string} label shown in the table and the chart
+ * @property {string} label shown in the chart
+ * @property {string} [helloLabel] the chart label in `hello`, where no session package is involved
  * @property {string[]} scenarios which scenarios this server takes part in
  * @property {string} [file] another file name in bench/servers/ (several peers may share one)
  * @property {Record<string,string>} [env] extra environment for the child
@@ -70,12 +71,12 @@ const SESSION = ['session-read', 'session-write'];
 
 /** @type {Peer[]} */
 export const PEERS = [
-  { name: 'raw-node', label: 'node:http + HMAC cookie', scenarios: ['hello', ...SESSION] },
+  { name: 'raw-node', label: 'node:http + HMAC cookie', helloLabel: 'node:http', scenarios: ['hello', ...SESSION] },
   { name: 'fastify', label: 'Fastify', scenarios: ['hello'] },
   { name: 'fastify-secure-session', label: 'Fastify + secure-session', scenarios: SESSION, cookieSession: true },
   { name: 'fastify-session', label: 'Fastify + @fastify/session (memory)', scenarios: SESSION },
   // /hello is routed before the session middleware, so this is plain Express for `hello`.
-  { name: 'express-cookie-session', label: 'Express + cookie-session', scenarios: ['hello', ...SESSION], cookieSession: true },
+  { name: 'express-cookie-session', label: 'Express + cookie-session', helloLabel: 'Express', scenarios: ['hello', ...SESSION], cookieSession: true },
   { name: 'express-session', label: 'Express + express-session (memory)', scenarios: SESSION },
   {
     name: 'express-session-redis',
@@ -85,10 +86,10 @@ export const PEERS = [
     scenarios: SESSION,
     needsRedis: true,
   },
-  { name: 'koa-session', label: 'Koa + koa-session', scenarios: ['hello', ...SESSION], cookieSession: true },
-  { name: 'hono-signed', label: 'Hono + signed cookie', scenarios: ['hello', ...SESSION], cookieSession: true },
+  { name: 'koa-session', label: 'Koa + koa-session', helloLabel: 'Koa', scenarios: ['hello', ...SESSION], cookieSession: true },
+  { name: 'hono-signed', label: 'Hono + signed cookie', helloLabel: 'Hono', scenarios: ['hello', ...SESSION], cookieSession: true },
   // micro's servers: the lead drops these files in; until then they are skipped.
-  { name: 'micro-signed', label: 'micro (signed cookie)', scenarios: ['hello', ...SESSION], optional: true },
+  { name: 'micro-signed', label: 'micro (signed cookie)', helloLabel: 'micro', scenarios: ['hello', ...SESSION], optional: true },
   { name: 'micro-encrypted', label: 'micro (encrypted cookie)', scenarios: SESSION, optional: true },
   { name: 'micro-redis', label: 'micro (Redis store)', scenarios: SESSION, needsRedis: true, optional: true },
   { name: 'micro-routing-10', label: 'micro, 10 routes', scenarios: ['routing'], optional: true },

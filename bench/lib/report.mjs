@@ -119,7 +119,7 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export function renderSvg(rows, opts = {}) {
   const W = 760;
   const labelW = 300;
-  const barMax = W - labelW - 90;
+  const barMax = W - labelW - 150; // room for "1.23× 12,345/s" after the longest bar
   const rowH = 22;
   const scenarios = [...new Set(rows.map((r) => r.scenario))];
   const maxRatio = Math.max(1.2, ...rows.map((r) => r.ratio ?? 0));
@@ -134,16 +134,16 @@ export function renderSvg(rows, opts = {}) {
     parts.push(`<text x="16" y="${y}" font-size="14" font-weight="bold">${esc(scenario)}</text>`);
     parts.push(`<text x="${W - 16}" y="${y}" font-size="11" text-anchor="end" fill="#555">÷ ${esc(baseline)}</text>`);
     y += 8;
-    const top = y;
+    // The 1.0× line first, so the bars and their labels are drawn over it.
+    parts.push(`<line x1="${x(1).toFixed(1)}" y1="${y}" x2="${x(1).toFixed(1)}" y2="${y + mine.length * rowH}" stroke="#000" stroke-dasharray="4 3"/>`);
     for (const r of mine) {
       const ratio = r.ratio ?? 0;
       const fill = isMicro(r.peer) ? '#e8590c' : r.peer === r.baseline ? '#868e96' : '#4c6ef5';
       parts.push(`<text x="${labelW - 8}" y="${y + 15}" font-size="12" text-anchor="end">${esc(r.label)}</text>`);
       parts.push(`<rect class="bar" data-peer="${esc(r.peer)}" data-ratio="${ratio.toFixed(4)}" x="${labelW}" y="${y + 3}" width="${(x(ratio) - labelW).toFixed(1)}" height="${rowH - 6}" fill="${fill}"/>`);
-      parts.push(`<text x="${(x(ratio) + 6).toFixed(1)}" y="${y + 15}" font-size="12">${r.ratio === null ? '—' : `${ratio.toFixed(2)}×`} <tspan fill="#777">${esc(fmtInt(r.rps))}/s</tspan></text>`);
+      parts.push(`<text x="${(x(ratio) + 6).toFixed(1)}" y="${y + 15}" font-size="12" stroke="#fff" stroke-width="3" paint-order="stroke">${r.ratio === null ? '—' : `${ratio.toFixed(2)}×`} <tspan fill="#777">${esc(fmtInt(r.rps))}/s</tspan></text>`);
       y += rowH;
     }
-    parts.push(`<line x1="${x(1).toFixed(1)}" y1="${top}" x2="${x(1).toFixed(1)}" y2="${y}" stroke="#000" stroke-dasharray="4 3"/>`);
     y += 10;
   }
   y += 10;
