@@ -181,8 +181,14 @@ export class RedisStore implements SessionStore {
     }
   }
 
+  /**
+   * False only in states that mean an outage. ioredis' start-up states
+   * ('wait', 'connecting', 'connect') are let through: a fresh client may queue
+   * its first commands, bounded by the command timeout.
+   */
   private connected(): boolean {
-    return isNodeRedis(this.client) ? this.client.isReady : this.client.status === 'ready';
+    if (isNodeRedis(this.client)) return this.client.isReady;
+    return !['reconnecting', 'close', 'end'].includes(this.client.status);
   }
 
   private classify(err: unknown): unknown {

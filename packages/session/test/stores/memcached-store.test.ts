@@ -70,8 +70,8 @@ describe.skipIf(!service.available)('MemcachedStore on a real memcached', () => 
     await store.set('outage', { a: 1 }, 60_000);
     await server.kill();
     try {
-      for (const op of [store.get('outage'), store.apply('outage', { set: { b: 1 }, delete: [] }, 60_000), store.touch('outage', 60_000)]) {
-        await expect(op).rejects.toBeInstanceOf(StoreUnavailableError);
+      for (const op of [() => store.get('outage'), () => store.apply('outage', { set: { b: 1 }, delete: [] }, 60_000), () => store.touch('outage', 60_000)]) {
+        await expect(op()).rejects.toBeInstanceOf(StoreUnavailableError);
       }
     } finally {
       await server.restart(); // memcached keeps nothing across a restart: the session is gone, by design

@@ -53,19 +53,25 @@ describe.skipIf(!redis.available)('RedisStore on a real Redis server', () => {
       }
     });
 
-    it('surfaces a real command error as itself, not as an outage', async () => {
-      const client = createClient({ url: urls.redis });
-      await client.connect();
+    it('surfaces a real command error as itself, not as an outage (both clients)', async () => {
+      const nr = createClient({ url: urls.redis });
+      await nr.connect();
+      const io = new Redis(urls.redis);
       try {
-        await client.set(`${prefix}notahash`, 'plain string');
-        const store = new RedisStore({ client, prefix });
-        const err = await store.get('notahash').catch((e: unknown) => e);
-        expect(err).toBeInstanceOf(Error);
-        expect((err as Error).message).toMatch(/WRONGTYPE/);
-        expect((err as Error).name).not.toBe('StoreUnavailableError');
+        await nr.set(`${prefix}notahash`, 'plain string');
+        for (const client of [nr, io]) {
+          const store = new RedisStore({ client, prefix });
+          for (const op of [() => store.get('notahash'), () => store.apply('notahash', { set: { a: 1 }, delete: [] }, 60_000)]) {
+            const err = await op().catch((e: unknown) => e);
+            expect(err).toBeInstanceOf(Error);
+            expect((err as Error).message).toMatch(/WRONGTYPE/);
+            expect((err as Error).name).not.toBe('StoreUnavailableError');
+          }
+        }
       } finally {
-        await client.del(`${prefix}notahash`);
-        await client.quit();
+        await nr.del(`${prefix}notahash`);
+        await nr.quit();
+        io.disconnect();
       }
     });
   });
