@@ -25,17 +25,19 @@ const pnpm = have('pnpm') && /^10\./.test(execSync('pnpm --version').toString().
 run(`${pnpm} install --frozen-lockfile`);
 run(`${pnpm} run build`);
 
+const wanted = [];
 if (!args.has('--no-services')) {
-  const wanted = [];
   if (!have('memcached')) wanted.push('memcached');
   if (!existsSync('/usr/bin/chromium')) wanted.push('chromium');
-  if (wanted.length) {
-    const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
-    try {
-      run(`${sudo}apt-get update -qq`);
-      run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${wanted.join(' ')}`);
-    } catch (err) {
-      console.error(`[setup] could not install ${wanted.join(', ')}: the tests that need them will say so.`);
-    }
+}
+// The benchmark's load generator; without it the bench falls back to autocannon.
+if (args.has('--bench') && !existsSync('/usr/bin/wrk')) wanted.push('wrk');
+if (wanted.length) {
+  const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+  try {
+    run(`${sudo}apt-get update -qq`);
+    run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${wanted.join(' ')}`);
+  } catch {
+    console.error(`[setup] could not install ${wanted.join(', ')}: the tests that need them will say so.`);
   }
 }

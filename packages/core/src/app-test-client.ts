@@ -3,9 +3,14 @@ import { RequestContext, contextStorage } from './context.js';
 import { Request } from './request.js';
 import { Response } from './response.js';
 import type { SessionData, SessionLike } from './session-interface.js';
-import { TestClient, type TestClientOptions } from './test-client.js';
+import { TestClient, type PreparedRequest, type TestClientOptions, type TestResponse } from './test-client.js';
 
-export type AppTestClientOptions = Omit<TestClientOptions, never>;
+/** @internal Header the app test client uses to collect propagated errors. */
+export const TEST_REQUEST_HEADER = 'x-micro-test-request';
+
+let nextRequestId = 0;
+
+export type AppTestClientOptions = TestClientOptions;
 
 /** The test client of an app: a TestClient plus `sessionTransaction` (Flask's `session_transaction`). */
 export class AppTestClient extends TestClient {
@@ -14,6 +19,22 @@ export class AppTestClient extends TestClient {
     options: AppTestClientOptions = {},
   ) {
     super(app.handler, options);
+  }
+
+  /**
+   * Send one request; in TESTING (or with PROPAGATE_EXCEPTIONS) an unhandled
+   * error of the app rejects the call with that error, as Flask's client raises it.
+   */
+  protected override async send(prepared: PreparedRequest): Promise<TestResponse> {
+    const id = `${process.pid}-${++nextRequestId}`;
+    const response = await super.send({ ...prepared, headers: { ...prepared.headers, [TEST_REQUEST_HEADER]: id } });
+    const propagated = this.app.propagatedErrors;
+    if (propagated.has(id)) {
+      const error = propagated.get(id);
+      propagated.delete(id);
+      throw error;
+    }
+    return response;
   }
 
   /**

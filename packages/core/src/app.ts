@@ -1,10 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { AppTestClient, type AppTestClientOptions } from './app-test-client.js';
+import { AppTestClient, TEST_REQUEST_HEADER, type AppTestClientOptions } from './app-test-client.js';
 import type { Blueprint } from './blueprint.js';
 import { Config, type ConfigValues } from './config.js';
 import { AppContext, RequestContext, contextStorage } from './context.js';
 import { errorResponse } from './error-response.js';
-import { HTTPException, InternalServerError, RequestRedirect } from './errors.js';
+import { BadRequest, HTTPException, InternalServerError, RequestRedirect } from './errors.js';
 import { makeResponse } from './make-response.js';
 import { isPromiseLike, type MaybePromise } from './maybe-promise.js';
 import { Request } from './request.js';
@@ -61,6 +61,8 @@ export class App extends Scaffold {
   logger: Logger = console;
 
   private cachedHandler: RequestListener | undefined;
+  /** @internal Unhandled errors waiting for the test client that caused them, by request id. */
+  readonly propagatedErrors = new Map<string, unknown>();
 
   constructor(options: AppOptions = {}) {
     super();
@@ -200,8 +202,11 @@ export class App extends Scaffold {
 
   private preprocessAndDispatch(ctx: StatefulContext): unknown {
     const request = ctx.request;
+    const trusted = this.config.TRUSTED_HOSTS;
     if (request.pathError) {
       ctx.routingError = request.pathError;
+    } else if (trusted && !isTrustedHost(request.host, trusted)) {
+      ctx.routingError = new BadRequest(`Host ${JSON.stringify(request.host)} is not in TRUSTED_HOSTS.`);
     } else {
       try {
         const match = this.router.match(request.method, request.path);
@@ -344,6 +349,7 @@ export class App extends Scaffold {
     } else {
       ctx[STATE].error = err;
       this.logger.error(`Exception on ${ctx.request.path} [${ctx.request.method}]`, err);
+      this.propagate(ctx, err);
       httpError = new InternalServerError(undefined, { cause: err });
     }
     let rv: unknown;
@@ -364,6 +370,18 @@ export class App extends Scaffold {
       );
     }
     return this.finalizeRequest(ctx, rv, true);
+  }
+
+  /**
+   * With PROPAGATE_EXCEPTIONS (default: when TESTING or DEBUG), hand the error to
+   * the test client that sent the request, so the test sees the real error, as
+   * Flask's test client raises it.
+   */
+  private propagate(ctx: RequestContext, err: unknown): void {
+    const id = ctx.request.raw.headers[TEST_REQUEST_HEADER];
+    if (typeof id !== 'string') return;
+    const c = this.config;
+    if (c.PROPAGATE_EXCEPTIONS ?? (c.TESTING || c.DEBUG)) this.propagatedErrors.set(id, err);
   }
 
   private httpErrorResponse(ctx: StatefulContext, err: HTTPException): Response {
@@ -453,6 +471,15 @@ export class App extends Scaffold {
     });
     this.viewFunctions.set(endpoint, handler);
   }
+}
+
+/** Flask's host check: exact names, or `.example.com` for the domain and its subdomains. */
+function isTrustedHost(hostHeader: string, trusted: readonly string[]): boolean {
+  const host = hostHeader.replace(/:\d+$/, '').toLowerCase();
+  return trusted.some((pattern) => {
+    const p = pattern.toLowerCase();
+    return p.startsWith('.') ? host === p.slice(1) || host.endsWith(p) : host === p;
+  });
 }
 
 type TeardownFn = (error: unknown, ctx: RequestContext) => unknown;

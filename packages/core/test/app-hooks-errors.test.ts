@@ -117,6 +117,7 @@ describe('errors', () => {
   it('debug mode shows the stack on the 500 page', async () => {
     const app = quietApp();
     app.debug = true;
+    app.config.PROPAGATE_EXCEPTIONS = false;
     app.get('/boom', function boom() {
       throw new Error('visible <detail>');
     });
@@ -156,5 +157,28 @@ describe('errors', () => {
     });
     const res = await app.testClient().get('/');
     expect(res.status).toBe(503);
+  });
+});
+
+describe('TESTING / PROPAGATE_EXCEPTIONS and TRUSTED_HOSTS', () => {
+  it('in TESTING the test client rejects with the original error, as Flask raises it', async () => {
+    const app = quietApp({ config: { TESTING: true } });
+    app.get('/boom', function boom() {
+      throw new RangeError('the real error');
+    });
+    await expect(app.testClient().get('/boom')).rejects.toThrow(RangeError);
+    app.config.PROPAGATE_EXCEPTIONS = false;
+    expect((await app.testClient().get('/boom')).status).toBe(500);
+  });
+
+  it('TRUSTED_HOSTS refuses other Host headers with 400', async () => {
+    const app = new App({ config: { TRUSTED_HOSTS: ['.example.com', 'localhost'] } });
+    app.get('/', function index() {
+      return 'ok';
+    });
+    const client = app.testClient();
+    expect((await client.get('/')).status).toBe(200);
+    expect((await app.testClient({ baseUrl: 'http://api.example.com' }).get('/')).status).toBe(200);
+    expect((await app.testClient({ baseUrl: 'http://evil.test' }).get('/')).status).toBe(400);
   });
 });
