@@ -1,0 +1,34 @@
+// @micro/session: Flask-compatible sessions for micro. This file only re-exports.
+export { Session, PERMANENT_KEY, type SessionOptions } from './session.js';
+export { NullSession } from './null-session.js';
+export {
+  SessionInterface,
+  type SameSite,
+  type SessionCookieAttributes,
+  type SignerSpec,
+} from './session-interface.js';
+export { KeySetCache } from './key-set-cache.js';
+export {
+  BadData,
+  BadSignature,
+  BadTimeSignature,
+  SignatureExpired,
+  BadPayload,
+  SessionSerializationError,
+  SessionUnavailableError,
+} from './errors.js';
+export {
+  SessionCookieSerializer,
+  dumpsSessionCookie,
+  loadsSessionCookie,
+  type SessionCookieSerializerOptions,
+  type SessionDict,
+  type LoadedSession,
+} from './cookie-serializer.js';
+export { Signer, TimestampSigner, nowSeconds, encodeTimestamp, decodeTimestamp, type SignerOptions, type UnsignOptions, type Unsigned } from './signer.js';
+export { URLSafeTimedSerializer, type URLSafeTimedSerializerOptions, type TextSerializer, type Loaded } from './url-safe-timed-serializer.js';
+export { deriveKey, type KeyDerivation, type SecretKey } from './derived-keys.js';
+export { JweCookieCodec, deriveEncryptionKey, type JweCookieCodecOptions, type EncryptionKey } from './jwe.js';
+export { TaggedJSON, dumps as taggedDumps, loads as taggedLoads, type TaggedJSONOptions } from './tagged-json.js';
+export { Tuple, tuple } from './tuple.js';
+export { UUID } from './uuid.js';
