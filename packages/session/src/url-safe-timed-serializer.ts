@@ -3,14 +3,14 @@
  * that saves more than one byte (marked by a leading `.`) → base64url →
  * `TimestampSigner`.
  *
- * Compression uses `node:zlib` at Python's default level (6, 32 KiB window,
- * memLevel 8). Node's bundled zlib picks different (equally valid) matches
- * than the zlib 1.2.x Python links, so a compressed cookie may differ from
- * Flask's byte for byte while decoding to the same data; uncompressed
- * cookies are identical. See docs/session-formats.md.
+ * Compression uses pako (a port of zlib 1.2.x) at Python's default level (6,
+ * 32 KiB window, memLevel 8): Node's bundled zlib is Chromium's fork, whose
+ * matches differ, so only pako gives Flask's compressed cookies byte for byte.
+ * Inflating stays on `node:zlib`, which enforces the output size cap.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
+import { deflate } from 'pako';
 import { base64urlDecode, base64urlEncode } from './base64.js';
 import { BadPayload, BadSignature } from './errors.js';
 import { TimestampSigner, type SignerOptions, type UnsignOptions } from './signer.js';
@@ -80,7 +80,10 @@ export class URLSafeTimedSerializer {
 /** `base64url(json)`, or `.` + `base64url(zlib(json))` when that is more than one byte shorter. */
 export function encodePayload(text: string): string {
   const json = Buffer.from(text, 'utf8');
-  const compressed = deflateSync(json, { level: 6 });
+  // A non-empty zlib stream is at least 9 bytes (2 header + 3 data + 4 Adler-32),
+  // so up to 10 bytes can never shrink by more than one: skip the deflate.
+  if (json.length <= 10) return base64urlEncode(json);
+  const compressed = deflate(json, { level: 6 });
   if (compressed.length < json.length - 1) return '.' + base64urlEncode(compressed);
   return base64urlEncode(json);
 }

@@ -33,13 +33,12 @@ describe('Flask session cookie vectors', () => {
     // Same timestamp part, and the round trip verifies.
     expect(again.split('.').at(-2)).toBe(v.cookie.split('.').at(-2));
     expect(dumps(s.loads(again, { maxAge: MAX_AGE, now: v.signed_at }), { sortKeys: false })).toBe(v.session_tagged_json);
-    if (!v.cookie.startsWith('.')) expect(again).toBe(v.cookie);
+    // Byte for byte, compressed ones included (pako deflates as Python's zlib does).
+    expect(again).toBe(v.cookie);
   });
 
-  it('re-encodes byte for byte where node:zlib and Python zlib agree', () => {
-    const v = vectors.valid.find((x) => x.name === 'compressed')!;
-    const s = new SessionCookieSerializer({ secretKey: v.secret, sortKeys: false });
-    expect(s.dumps(s.loads(v.cookie, { now: v.signed_at, maxAge: MAX_AGE }), v.signed_at)).toBe(v.cookie);
+  it('covers compressed vectors', () => {
+    expect(vectors.valid.filter((v) => v.cookie.startsWith('.')).length).toBeGreaterThan(0);
   });
 
   it.each(vectors.invalid.map((v) => [v.name, v] as const))('rejects %s', (_name, v) => {
@@ -73,7 +72,7 @@ describe('cookies made by a Flask app (sorted keys)', () => {
     expect(dumps(data)).toBe(v.session_tagged_json);
     const again = dumpsSessionCookie(data, v.secret, v.signed_at);
     expect(payloadText(again)).toBe(v.session_tagged_json);
-    if (!v.cookie.startsWith('.')) expect(again).toBe(v.cookie);
+    expect(again).toBe(v.cookie);
     expect(dumps(loadsSessionCookie(again, v.secret, MAX_AGE, v.signed_at))).toBe(v.session_tagged_json);
   });
 
