@@ -24,6 +24,8 @@ export interface Logger {
   error(...args: unknown[]): void;
   warn(...args: unknown[]): void;
   info(...args: unknown[]): void;
+  /** Optional: diagnostics nobody needs in production (e.g. why a session cookie was ignored). */
+  debug?(...args: unknown[]): void;
 }
 
 export interface AppOptions {

@@ -67,7 +67,7 @@ export class SessionUnavailableError extends Error {
 
   constructor() {
     super(
-      'The session is unavailable because no secret key was set. Set the secret key on the application to something unique and secret.',
+      'The session is unavailable because no secret key was set.  Set the secret_key on the application to something unique and secret.',
     );
     this.name = 'SessionUnavailableError';
   }

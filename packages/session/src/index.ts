@@ -1,4 +1,9 @@
 // @micro/session: Flask-compatible sessions for micro. This file only re-exports.
+import './session-config.js';
+
+export { sessions, registerSessionType, sessionTypes, type SessionsOptions, type SessionInterfaceFactory } from './sessions.js';
+export { DEFAULT_SESSION_TYPE, type SessionType } from './session-config.js';
+export { session } from './session-proxy.js';
 export { Session, PERMANENT_KEY, type SessionOptions } from './session.js';
 export { NullSession } from './null-session.js';
 export {
@@ -7,7 +12,10 @@ export {
   type SessionCookieAttributes,
   type SignerSpec,
 } from './session-interface.js';
+export { SecureCookieSessionInterface } from './secure-cookie-session-interface.js';
+export { EncryptedCookieSessionInterface } from './encrypted-cookie-session-interface.js';
 export { KeySetCache } from './key-set-cache.js';
+export { flash, getFlashedMessages, FLASHES_KEY, type FlashMessage, type FlashedMessage, type GetFlashedMessagesOptions } from './flash.js';
 export {
   BadData,
   BadSignature,

@@ -23,6 +23,7 @@
 import { Buffer } from 'node:buffer';
 import { serializeCookie, type App, type CookieOptions, type Request, type Response, type SessionInterface as CoreSessionInterface } from '@micro/core';
 import { SessionCookieSerializer } from './cookie-serializer.js';
+import type { BadPayload } from './errors.js';
 import type { KeyDerivation } from './derived-keys.js';
 import { KeySetCache } from './key-set-cache.js';
 import { NullSession } from './null-session.js';
@@ -221,6 +222,19 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
     warnIfTooLarge(app, name, value, header);
     response.headers.append('Set-Cookie', header);
     varyCookie(response);
+  }
+
+  /**
+   * Log (at debug level, else info) that a cookie carrying our signature or
+   * encryption could not be decoded. Such a cookie means a bug or a leaked
+   * key; Flask answers 500 for it, micro starts an empty session instead.
+   */
+  logBadPayload(app: App, err: BadPayload): void {
+    const line =
+      `Ignoring the '${this.getCookieName(app)}' cookie: it is authentic but its payload is not readable` +
+      ` (${err.message}); starting an empty session.`;
+    if (app.logger.debug) app.logger.debug(line);
+    else app.logger.info(line);
   }
 
   /** Expire the session cookie in the browser, with the attributes it was set with. Adds `Vary: Cookie`. */

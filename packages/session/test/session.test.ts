@@ -124,7 +124,7 @@ describe('Session', () => {
 
 describe('NullSession', () => {
   const message =
-    'The session is unavailable because no secret key was set. Set the secret key on the application to something unique and secret.';
+    'The session is unavailable because no secret key was set.  Set the secret_key on the application to something unique and secret.';
 
   it('reads like an empty session and refuses every write', () => {
     const s = new NullSession<Shape>();
