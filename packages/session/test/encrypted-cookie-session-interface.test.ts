@@ -1,0 +1,101 @@
+import { compactDecrypt } from 'jose';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EncryptedCookieSessionInterface, JweCookieCodec, deriveEncryptionKey, session, sessions, tuple } from '@micro/session';
+import { quietApp, shape } from './helpers.js';
+
+function app(config: Record<string, unknown> = {}) {
+  const a = quietApp({ config: { SECRET_KEY: 'enc-secret', SESSION_TYPE: 'encrypted-cookie', ...config } });
+  sessions(a);
+  a.get('/login', () => {
+    session.set('user', 'ann');
+    session.set('card', '4111 1111 1111 1111');
+    session.set('pair', tuple<string | number>('a', 1));
+    return 'ok';
+  });
+  a.get('/', () => ({ user: session.get('user') ?? null, isNew: session.isNew }));
+  a.get('/logout', () => (session.clear(), 'bye'));
+  a.get('/remember', () => ((session.permanent = true), 'ok'));
+  return a;
+}
+
+const valueOf = (setCookie: string) => setCookie.split(';')[0]!.slice(setCookie.indexOf('=') + 1);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('EncryptedCookieSessionInterface over HTTP', () => {
+  it('installs through SESSION_TYPE and round-trips a session the client cannot read', async () => {
+    const a = app();
+    expect(a.sessionInterface).toBeInstanceOf(EncryptedCookieSessionInterface);
+    const client = a.testClient();
+    const login = await client.get('/login');
+    const [header] = login.headers.getSetCookie();
+    expect(shape(header!)).toBe('session=<value>; HttpOnly; Path=/; SameSite=Lax');
+    expect(login.headers.get('vary')).toBe('Cookie');
+    const value = valueOf(header!);
+    expect(value.split('.')).toHaveLength(5);
+    expect(Buffer.from(value.replace(/\./g, ''), 'base64url').toString('latin1')).not.toContain('4111');
+    expect((await client.get('/')).json()).toEqual({ user: 'ann', isNew: false });
+  });
+
+  it('writes a compact JWE that jose decrypts with the derived key', async () => {
+    const login = await app().testClient().get('/login');
+    const { plaintext, protectedHeader } = await compactDecrypt(valueOf(login.headers.getSetCookie()[0]!), deriveEncryptionKey('enc-secret').key);
+    expect(protectedHeader).toMatchObject({ alg: 'dir', enc: 'A256GCM', kid: deriveEncryptionKey('enc-secret').kid });
+    expect(Buffer.from(plaintext).toString()).toBe('{"card":"4111 1111 1111 1111","pair":{" t":["a",1]},"user":"ann"}');
+  });
+
+  it('deletes the cookie of an emptied session with the same attributes', async () => {
+    const client = app({ SESSION_COOKIE_PATH: '/app', SESSION_COOKIE_DOMAIN: 'localhost' }).testClient();
+    await client.get('/login');
+    const out = await client.get('/logout');
+    expect(out.headers.getSetCookie()).toEqual(['session=; Domain=localhost; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/app; SameSite=Lax']);
+  });
+
+  it('sets Expires only for a permanent session', async () => {
+    const client = app().testClient();
+    expect((await client.get('/login')).headers.getSetCookie()[0]).not.toMatch(/Expires/);
+    expect((await client.get('/remember')).headers.getSetCookie()[0]).toMatch(/; Expires=[^;]+ GMT; HttpOnly/);
+  });
+
+  it('rotates keys: a cookie from a fallback key is read and re-encrypted with SECRET_KEY', async () => {
+    const old = new JweCookieCodec({ secretKey: 'old-secret' }).encrypt({ user: 'bob' });
+    const a = app({ SECRET_KEY: 'new-secret', SECRET_KEY_FALLBACKS: ['old-secret'] });
+    a.get('/touch', () => (session.set('seen', 1), String(session.get('user'))));
+    const r = await a.testClient().get('/touch', { headers: { cookie: `session=${old}` } });
+    expect(r.text).toBe('bob');
+    const fresh = valueOf(r.headers.getSetCookie()[0]!);
+    expect(new JweCookieCodec({ secretKey: 'new-secret' }).decrypt(fresh)).toEqual({ seen: 1, user: 'bob' });
+    expect(() => new JweCookieCodec({ secretKey: 'old-secret' }).decrypt(fresh)).toThrow();
+  });
+
+  it('expires cookies older than PERMANENT_SESSION_LIFETIME', async () => {
+    const a = app({ PERMANENT_SESSION_LIFETIME: 60 });
+    const codec = new JweCookieCodec({ secretKey: 'enc-secret' });
+    const t = Math.floor(Date.now() / 1000);
+    const fresh = await a.testClient().get('/', { headers: { cookie: `session=${codec.encrypt({ user: 'ann' }, t - 60)}` } });
+    expect(fresh.json()).toEqual({ user: 'ann', isNew: false });
+    const stale = await a.testClient().get('/', { headers: { cookie: `session=${codec.encrypt({ user: 'ann' }, t - 61)}` } });
+    expect(stale.json()).toEqual({ user: null, isNew: true });
+  });
+
+  it('caches the codec per key set', () => {
+    const si = new EncryptedCookieSessionInterface();
+    const a = quietApp({ config: { SECRET_KEY: 'k' } });
+    const codec = si.getCodec(a);
+    expect(si.getCodec(a)).toBe(codec);
+    a.config.SECRET_KEY_FALLBACKS = ['old'];
+    expect(si.getCodec(a)).not.toBe(codec);
+    a.config.SECRET_KEY = null;
+    expect(si.getCodec(a)).toBeNull();
+  });
+
+  it('without SECRET_KEY: reads work, writes fail with Flask\'s message', async () => {
+    const a = app({ SECRET_KEY: null });
+    const client = a.testClient();
+    expect((await client.get('/')).json()).toEqual({ user: null, isNew: true });
+    expect((await client.get('/login')).status).toBe(500);
+    expect(a.logs.error.join('\n')).toContain('The session is unavailable because no secret key was set.');
+  });
+});
