@@ -1,0 +1,149 @@
+/**
+ * The configuration keys of server-side sessions, named and defaulted as in
+ * Flask-Session (except SESSION_USE_SIGNER and SESSION_SERIALIZATION_FORMAT,
+ * whose defaults are the safer and the more portable choice). SESSION_TYPE
+ * itself belongs to `sessions(app)`; the values this module serves are in
+ * SERVER_SIDE_SESSION_TYPES.
+ */
+import { Config, type ConfigKeySpec } from '@micro/core';
+import type { Knex } from 'knex';
+import type { MemcacheClientLike } from '../stores/memcached-store.js';
+import type { MongoClientLike } from './mongo-client-like.js';
+import type { IORedisClientLike, NodeRedisClientLike } from '../stores/redis-store.js';
+
+/** The SESSION_TYPE values served by `ServerSideSessionInterface`. */
+export const SERVER_SIDE_SESSION_TYPES = ['memory', 'filesystem', 'redis', 'memcached', 'mongodb', 'sql'] as const;
+export type ServerSideSessionType = (typeof SERVER_SIDE_SESSION_TYPES)[number];
+
+/** SESSION_SERIALIZATION_FORMAT values. */
+export type SessionSerializationFormat = 'json' | 'msgpack';
+
+declare module '@micro/core' {
+  interface ConfigValues {
+    /** Keep new sessions for PERMANENT_SESSION_LIFETIME rather than until the browser closes. Default: `true`. */
+    SESSION_PERMANENT: boolean;
+    /** Sign the session id cookie (itsdangerous Signer, salt `flask-session`). Default: `true`. */
+    SESSION_USE_SIGNER: boolean;
+    /** Prepended to every session id in the store, so apps can share one. Default: `'session:'`. */
+    SESSION_KEY_PREFIX: string;
+    /** Bytes of crypto-random entropy in a session id (base64url in the cookie). Default: `32`. */
+    SESSION_ID_LENGTH: number;
+    /** How stored session values are encoded: `'json'` or `'msgpack'`. Default: `'json'`. */
+    SESSION_SERIALIZATION_FORMAT: SessionSerializationFormat;
+    /** Run the store's `cleanup()` once every N requests (stores without native expiry); `null` never. Default: `null`. */
+    SESSION_CLEANUP_N_REQUESTS: number | null;
+    /** A connected node-redis or ioredis client (or cluster client), for SESSION_TYPE `redis`. Default: `null`. */
+    SESSION_REDIS: NodeRedisClientLike | IORedisClientLike | null;
+    /** A `memcache-client` MemcacheClient, for SESSION_TYPE `memcached`. Default: `null`. */
+    SESSION_MEMCACHED: MemcacheClientLike | null;
+    /** A connected `mongodb` MongoClient, for SESSION_TYPE `mongodb`. Default: `null`. */
+    SESSION_MONGODB: MongoClientLike | null;
+    /** Database of the sessions collection. Default: `'micro_session'`. */
+    SESSION_MONGODB_DB: string;
+    /** Collection of the sessions. Default: `'sessions'`. */
+    SESSION_MONGODB_COLLECT: string;
+    /** A knex instance (pg, mysql2 or better-sqlite3), for SESSION_TYPE `sql`. Default: `null`. */
+    SESSION_SQL: Knex | null;
+    /** Table of the sessions, created if missing. Default: `'sessions'`. */
+    SESSION_SQL_TABLE: string;
+    /** Directory of session files; `null` means `./micro_session` under the working directory. Default: `null`. */
+    SESSION_FILE_DIR: string | null;
+    /** Most session files kept before the oldest are removed; 0 for no limit. Default: `500`. */
+    SESSION_FILE_THRESHOLD: number;
+    /** Permission bits of session files. Default: `0o600`. */
+    SESSION_FILE_MODE: number;
+  }
+}
+
+// --- checks ---------------------------------------------------------------
+
+const isBool = (v: unknown) => (typeof v === 'boolean' ? null : 'a boolean');
+const isText = (v: unknown) => (typeof v === 'string' ? null : 'a string');
+const isName = (v: unknown) => (typeof v === 'string' && v.length > 0 ? null : 'a non-empty string');
+const isCount = (v: unknown) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? null : 'a non-negative integer';
+const nullOr = (inner: (v: unknown) => string | null) => (v: unknown) => {
+  if (v === null) return null;
+  const error = inner(v);
+  return error === null ? null : `${error} or null`;
+};
+const hasMethods = (what: string, ...methods: string[]) => (v: unknown) =>
+  (typeof v === 'object' || typeof v === 'function') &&
+  v !== null &&
+  methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function')
+    ? null
+    : what;
+
+/** A client object cannot come from an environment variable; say so instead of guessing. */
+const notFromEnv = (what: string) => (): never => {
+  throw new Error(`${what} built in code (it cannot come from the environment)`);
+};
+
+const REDIS = 'a connected node-redis or ioredis client (createClient, createCluster, new Redis, new Cluster)';
+const MEMCACHED = 'a memcache-client MemcacheClient';
+const MONGODB = 'a connected mongodb MongoClient';
+const SQL = 'a knex instance';
+
+// Session ids shorter than 128 bits can be guessed; longer than 256 bytes only bloat cookies and keys.
+const MIN_ID_BYTES = 16;
+const MAX_ID_BYTES = 256;
+
+const KEYS: Record<string, ConfigKeySpec> = {
+  SESSION_PERMANENT: { default: true, check: isBool },
+  SESSION_USE_SIGNER: { default: true, check: isBool },
+  SESSION_KEY_PREFIX: { default: 'session:', check: isText },
+  SESSION_ID_LENGTH: {
+    default: 32, // bytes: 43 base64url characters, as Flask-Session's secrets.token_urlsafe(32)
+    check: (v) =>
+      typeof v === 'number' && Number.isSafeInteger(v) && v >= MIN_ID_BYTES && v <= MAX_ID_BYTES
+        ? null
+        : `a whole number of bytes from ${MIN_ID_BYTES} to ${MAX_ID_BYTES}`,
+  },
+  SESSION_SERIALIZATION_FORMAT: {
+    default: 'json',
+    check: (v) => (v === 'json' || v === 'msgpack' ? null : "'json' or 'msgpack'"),
+  },
+  SESSION_CLEANUP_N_REQUESTS: {
+    default: null,
+    check: nullOr((v) => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? null : 'a positive integer')),
+    env: 'integer',
+    nullable: true,
+  },
+  // Clients hold connection options (passwords): `secret` keeps them out of errors and toJSON().
+  SESSION_REDIS: { default: null, check: nullOr(hasMethods(REDIS, 'multi', 'del')), env: notFromEnv(REDIS), secret: true },
+  SESSION_MEMCACHED: {
+    default: null,
+    check: nullOr(hasMethods(MEMCACHED, 'gets', 'cas', 'touch')),
+    env: notFromEnv(MEMCACHED),
+    secret: true,
+  },
+  SESSION_MONGODB: { default: null, check: nullOr(hasMethods(MONGODB, 'db')), env: notFromEnv(MONGODB), secret: true },
+  SESSION_MONGODB_DB: { default: 'micro_session', check: isName },
+  SESSION_MONGODB_COLLECT: { default: 'sessions', check: isName },
+  SESSION_SQL: {
+    default: null,
+    check: nullOr((v) => (typeof v === 'function' && 'schema' in v && 'client' in v ? null : SQL)),
+    env: notFromEnv(SQL),
+    secret: true,
+  },
+  SESSION_SQL_TABLE: {
+    default: 'sessions',
+    check: (v) => (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(v) ? null : 'a table name (letters, digits, _)'),
+  },
+  SESSION_FILE_DIR: { default: null, check: nullOr(isName), env: 'string' },
+  SESSION_FILE_THRESHOLD: { default: 500, check: isCount },
+  SESSION_FILE_MODE: {
+    default: 0o600,
+    check: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0o777 ? null : 'permission bits such as 0o600'),
+    env: parseMode,
+  },
+};
+
+/** `600`, `0600` or `0o600` in the environment are octal, as in `chmod`. */
+function parseMode(raw: string): number {
+  const text = raw.trim().replace(/^0o/i, '');
+  if (!/^[0-7]{1,4}$/.test(text)) throw new Error('octal permission bits such as 600 or 0o600');
+  return parseInt(text, 8);
+}
+
+for (const [key, spec] of Object.entries(KEYS)) Config.defineKey(key, spec);

@@ -1,0 +1,201 @@
+/**
+ * Flask-Session's `ServerSideSessionInterface` on micro's `SessionInterface`:
+ * the cookie carries a (signed) random id, the data lives in a `SessionStore`.
+ *
+ * - An unknown, expired or tampered id opens a fresh session under a new id
+ *   (no session fixation), and a session that stays empty is never stored.
+ * - A changed session saves only what changed (`store.apply` with per-key
+ *   deltas), so concurrent requests that change different keys all survive.
+ * - A request that only reads never rewrites the record; with
+ *   SESSION_REFRESH_EACH_REQUEST a permanent session's lifetime is extended
+ *   with `store.touch` (one PEXPIRE on Redis).
+ * - A store outage answers 503 with one log line naming the store, leaves the
+ *   cookie as it was and never writes an empty session over the stored one.
+ */
+import { ServiceUnavailable, type App, type Request, type Response } from '@micro/core';
+import { SessionInterface } from '../session-interface.js';
+import { PERMANENT_KEY } from '../session.js';
+import type { Signer } from '../signer.js';
+import { StoreConflictError, StoreUnavailableError } from '../stores/errors.js';
+import type { SessionChanges, SessionData, SessionStore } from '../stores/store.js';
+import { ServerSideSession } from './server-side-session.js';
+import { generateSessionId, SESSION_ID_SIGNER, sessionIdCookieValue, sessionIdFromCookie } from './session-id.js';
+import './server-side-config.js';
+
+export class ServerSideSessionInterface extends SessionInterface<ServerSideSession> {
+  private requestsSinceCleanup = 0;
+
+  /** `store` is used as given: build Redis and Memcached stores with the key prefix you want. */
+  constructor(readonly store: SessionStore) {
+    super();
+  }
+
+  /**
+   * The stored session named by the request's cookie, or a new empty one.
+   * Without I/O (and without a promise) when the request has no cookie.
+   * Null (the null session) when SESSION_USE_SIGNER is on and no SECRET_KEY is set.
+   */
+  openSession(app: App, request: Request): ServerSideSession | null | Promise<ServerSideSession> {
+    let signer: Signer | null = null;
+    if (app.config.SESSION_USE_SIGNER) {
+      signer = this.getSessionIdSigner(app);
+      if (signer === null) return null;
+    }
+    this.countRequestForCleanup(app);
+    const cookie = this.getSessionCookie(app, request);
+    const sid = cookie === null ? null : sessionIdFromCookie(cookie, signer);
+    if (sid === null) return this.newSession(app);
+    return this.store.get(sid).then(
+      (data) => (data === null ? this.newSession(app) : new ServerSideSession(sid, data, { isNew: false })),
+      (err: unknown) => {
+        throw this.storeFailed(app, err);
+      },
+    );
+  }
+
+  /**
+   * Write what changed to the store, then the cookie. Runs before the
+   * response's headers go out; if the store fails, no cookie is written.
+   */
+  saveSession(app: App, session: ServerSideSession, response: Response): void | Promise<void> {
+    if (session.accessed) response.headers.addToken('Vary', 'Cookie');
+    const saved = this.persist(app, session, response);
+    if (saved === undefined) return;
+    return saved.catch((err: unknown) => {
+      throw this.storeFailed(app, err);
+    });
+  }
+
+  // --- small decisions, each overridable -----------------------------------
+
+  /** A new, empty session under a fresh id; permanent when SESSION_PERMANENT is on. */
+  newSession(app: App): ServerSideSession {
+    const data = app.config.SESSION_PERMANENT ? { [PERMANENT_KEY]: true } : null;
+    return new ServerSideSession(this.generateSid(app), data, { isNew: true });
+  }
+
+  /** SESSION_ID_LENGTH crypto-random bytes, base64url. */
+  generateSid(app: App): string {
+    return generateSessionId(app.config.SESSION_ID_LENGTH);
+  }
+
+  /** Flask-Session's id signer (salt `flask-session`, `hmac` key derivation) over SECRET_KEY and its fallbacks. */
+  getSessionIdSigner(app: App): Signer | null {
+    return this.getSigner(app, SESSION_ID_SIGNER);
+  }
+
+  /**
+   * How long the store keeps a session after it is written or touched, in ms:
+   * PERMANENT_SESSION_LIFETIME for every session. A non-permanent session's
+   * cookie ends with the browser; its record goes this long after its last
+   * change, as in Flask-Session.
+   */
+  getStoreTtlMs(app: App, _session: ServerSideSession): number {
+    return Math.max(1000, app.config.PERMANENT_SESSION_LIFETIME * 1000);
+  }
+
+  /** Extend the lifetime of a session that was only read: permanent ones with SESSION_REFRESH_EACH_REQUEST. */
+  shouldTouch(app: App, session: ServerSideSession): boolean {
+    return app.config.SESSION_REFRESH_EACH_REQUEST && session.toMap().get(PERMANENT_KEY) === true;
+  }
+
+  /**
+   * A store failure becomes a 503 (core's `ServiceUnavailable`) and one log
+   * line naming the store, without the session id or data. Any other error
+   * (a bug, a wrong-type Redis key) is passed through unchanged.
+   */
+  protected storeFailed(app: App, err: unknown): unknown {
+    if (!(err instanceof StoreUnavailableError || err instanceof StoreConflictError)) return err;
+    app.logger.error(`[session] ${err.message.replace(/\s+/g, ' ')}`);
+    return new ServiceUnavailable('The session store is unavailable. Please try again in a moment.', { cause: err });
+  }
+
+  // --- saving ---------------------------------------------------------------
+
+  /** The store work for this session, or undefined when there is none (no promise then). */
+  private persist(app: App, session: ServerSideSession, response: Response): Promise<void> | undefined {
+    if (session.destroyPending) return this.saveDestroyed(app, session, response);
+    if (session.regeneratePending) return this.saveUnderNewId(app, session, response, !session.isNew);
+    if (session.isEmpty()) {
+      // Emptied during the request: remove the record and the cookie. Never stored: nothing to do.
+      if (session.isNew || !session.modified) return undefined;
+      return this.store.destroy(session.sid).then(() => this.deleteSessionCookie(app, response));
+    }
+    const ttl = this.getStoreTtlMs(app, session);
+    if (session.isNew) {
+      return this.store.set(session.sid, plain(session.toMap()), ttl).then(() => this.writeCookie(app, session, response));
+    }
+    if (session.modified) {
+      return this.store.apply(session.sid, changesOf(session), ttl).then(() => this.writeCookie(app, session, response));
+    }
+    if (this.shouldTouch(app, session)) {
+      return this.store.touch(session.sid, ttl).then(() => this.writeCookie(app, session, response));
+    }
+    this.writeCookie(app, session, response);
+    return undefined;
+  }
+
+  /** `destroy()`: the record goes; data written after it starts a new session under a new id. */
+  private async saveDestroyed(app: App, session: ServerSideSession, response: Response): Promise<void> {
+    if (session.isEmpty()) {
+      if (!session.isNew) await this.store.destroy(session.sid);
+      this.deleteSessionCookie(app, response);
+      return;
+    }
+    await this.saveUnderNewId(app, session, response, !session.isNew);
+  }
+
+  /** `regenerate()`: store the whole session under a new id first, then drop the old record. */
+  private async saveUnderNewId(app: App, session: ServerSideSession, response: Response, dropOld: boolean): Promise<void> {
+    const oldId = session.sid;
+    if (session.isEmpty()) {
+      if (dropOld) await this.store.destroy(oldId);
+      this.deleteSessionCookie(app, response);
+      return;
+    }
+    const newId = this.generateSid(app);
+    await this.store.set(newId, plain(session.toMap()), this.getStoreTtlMs(app, session));
+    if (dropOld) await this.store.destroy(oldId);
+    session.moveTo(newId);
+    this.setSessionCookie(app, response, this.cookieValue(app, newId), session);
+  }
+
+  private writeCookie(app: App, session: ServerSideSession, response: Response): void {
+    if (this.shouldSetCookie(app, session)) this.setSessionCookie(app, response, this.cookieValue(app, session.sid), session);
+  }
+
+  private cookieValue(app: App, sid: string): string {
+    return sessionIdCookieValue(sid, app.config.SESSION_USE_SIGNER ? this.getSessionIdSigner(app) : null);
+  }
+
+  /** Every SESSION_CLEANUP_N_REQUESTS requests, sweep stores without native expiry, in the background. */
+  private countRequestForCleanup(app: App): void {
+    const every = app.config.SESSION_CLEANUP_N_REQUESTS;
+    const cleanup = this.store.cleanup;
+    if (!every || !cleanup) return;
+    if (++this.requestsSinceCleanup < every) return;
+    this.requestsSinceCleanup = 0;
+    cleanup.call(this.store).catch((err: unknown) => {
+      app.logger.error(`[session] cleanup of the '${this.store.name}' store failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+}
+
+/** The data as a plain object with own properties only (a `__proto__` key stays a key). */
+function plain(data: ReadonlyMap<string, unknown>): SessionData {
+  return Object.fromEntries(data);
+}
+
+/**
+ * What this request changed, per top-level key. A session flagged `modified`
+ * by hand with no tracked change (Flask's `session.modified = True`) writes
+ * every key.
+ */
+function changesOf(session: ServerSideSession): SessionChanges {
+  const data = session.toMap();
+  const changed = session.changedKeys();
+  const deleted = session.deletedKeys();
+  if (changed.size === 0 && deleted.size === 0) return { set: plain(data), delete: [] };
+  const set = plain(new Map([...changed].filter((k) => data.has(k)).map((k) => [k, data.get(k)])));
+  return { set, delete: [...deleted] };
+}
