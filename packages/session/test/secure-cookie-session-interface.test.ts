@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { escape, redirect, request, urlFor, type App, type TestResponse } from '@micro/core';
+import { abort, escape, redirect, request, urlFor, type App, type TestResponse } from '@micro/core';
 import { SecureCookieSessionInterface, Session, dumpsSessionCookie, session, sessions } from '@micro/session';
 import { flaskHttp, quietApp, shape, vectors, type Recorded } from './helpers.js';
 
@@ -20,7 +20,9 @@ function loginApp(config: Record<string, unknown> = {}): App {
   });
   app.route('/login', { methods: ['GET', 'POST'] })(async function login() {
     if (request.method === 'POST') {
-      session.set('username', (await request.form()).get('username'));
+      const username = (await request.form()).get('username');
+      if (username === undefined) abort(400);
+      session.set('username', username);
       return redirect(urlFor('index'));
     }
     return LOGIN_FORM;
