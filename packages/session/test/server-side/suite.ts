@@ -235,6 +235,9 @@ export function runServerSideSuite(label: string, create: () => Promise<ServerSi
       const sid = sidOf(client)!;
       const responses = await Promise.all(Array.from({ length: n }, (_, i) => client.post(`/set?key=k${i}&value=${i}`)));
       expect(responses.map((r) => r.status)).toEqual(Array(n).fill(200));
+      // The requests really overlapped: several sessions were open before the first was saved.
+      const ops = app.store.ops.slice(app.store.ops.indexOf('set') + 1);
+      expect(ops.indexOf('apply')).toBeGreaterThan(1);
       const expected: Record<string, unknown> = { _permanent: true, username: 'alice' };
       for (let i = 0; i < n; i++) expected[`k${i}`] = String(i);
       expect(sidOf(client)).toBe(sid);

@@ -1,0 +1,90 @@
+/**
+ * A real redis-server, started by this test on a spare port, dies mid-test:
+ * requests answer 503 with one log line, no cookie is written and the stored
+ * session is not overwritten; after a restart the same session is back.
+ */
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { session } from '../../src/index.js';
+import { hasBinary, startRedis, type LocalServer } from '../stores/local-servers.js';
+import { checkService } from '../stores/services.js';
+import { COOKIE, login, serverSideApp, sidOf, type TestApp } from './app.js';
+import { expectStoreOutage, untilServing } from './outage.js';
+
+const binary = await checkService('redis-server (local binary for outage tests)', 'PATH', async () => {
+  if (!hasBinary('redis-server')) throw new Error('redis-server is not installed');
+});
+
+type Client = { close(): Promise<void>; client: Parameters<typeof useClient>[1] };
+
+function useClient(app: TestApp, client: TestApp['config']['SESSION_REDIS']): void {
+  app.config.SESSION_TYPE = 'redis';
+  app.config.SESSION_REDIS = client;
+}
+
+const clients: Record<string, (port: number) => Promise<Client>> = {
+  'node-redis': async (port) => {
+    const client = createClient({ url: `redis://127.0.0.1:${port}`, disableOfflineQueue: true, socket: { reconnectStrategy: () => 100 } });
+    client.on('error', () => {});
+    await client.connect();
+    return { client, close: async () => void (await client.quit().catch(() => client.destroy())) };
+  },
+  ioredis: async (port) => {
+    const client = new Redis({ port, host: '127.0.0.1', enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => 100 });
+    client.on('error', () => {});
+    await client.connect();
+    return { client, close: async () => client.disconnect() };
+  },
+};
+
+describe.skipIf(!binary.available)('server-side sessions when Redis goes down', () => {
+  for (const [name, connect] of Object.entries(clients)) {
+    describe(name, () => {
+      let server: LocalServer;
+      let c: Client;
+      beforeAll(async () => {
+        server = await startRedis();
+        c = await connect(server.port);
+      });
+      afterAll(async () => {
+        await c?.close();
+        await server?.stop();
+      });
+
+      it('answers 503 while down, keeps cookie and record, and has the same session after a restart', async () => {
+        const app = serverSideApp((a) => useClient(a, c.client));
+        // Kills the server between opening the session and saving it.
+        app.post('/write-after-kill', async function writeAfterKill() {
+          await server.kill();
+          session.set('lost', true);
+          return 'written?';
+        });
+        const client = app.testClient();
+        const sid = await login(client);
+        const cookie = client.cookies.get(COOKIE)!;
+        const stored = await app.store.inner.get(sid);
+        expect(stored).toEqual({ _permanent: true, username: 'alice' });
+
+        // Saving fails: the store died after the session was opened.
+        let logs = app.logs.error.length;
+        expectStoreOutage(app, await client.post('/write-after-kill'), 'redis', logs, [sid, 'alice']);
+
+        // Opening fails: reads and writes while the server is down.
+        for (const request of [() => client.get('/'), () => client.post('/set?key=k&value=v'), () => client.post('/logout')]) {
+          logs = app.logs.error.length;
+          expectStoreOutage(app, await request(), 'redis', logs, [sid, 'alice']);
+        }
+        expect(client.cookies.get(COOKIE)).toBe(cookie);
+
+        await server.restart();
+        const back = await untilServing(client, '/');
+        expect(back.status).toBe(200);
+        expect(back.text).toBe('alice');
+        expect(sidOf(client)).toBe(sid);
+        // Nothing written during the outage, nothing written over the session.
+        expect(await app.store.inner.get(sid)).toEqual(stored);
+      });
+    });
+  }
+});
