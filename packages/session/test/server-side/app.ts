@@ -4,6 +4,7 @@
  * installed through SESSION_TYPE and `sessions(app)`, as users do; the store
  * it builds is then wrapped in a RecordingStore so tests can see what was sent.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { App, AppTestClient } from '@micro/core';
 import { request } from '@micro/core';
 import { session, sessions, Signer } from '../../src/index.js';
@@ -100,7 +101,10 @@ export function serverSideApp(configure: (app: App) => void, config: Record<stri
     serverSession.regenerate();
     return 'ok';
   });
-  app.post('/set', function set() {
+  app.post('/set', async function set() {
+    // ?delay=ms holds the request between reading the session and changing it, so concurrent requests overlap.
+    const delay = Number(request.args.get('delay') ?? 0);
+    if (delay) await sleep(delay);
     session.set(request.args.get('key')!, request.args.get('value'));
     return 'ok';
   });
