@@ -3,13 +3,14 @@
  * requests answer 503 with one log line, no cookie is written and the stored
  * session is not overwritten; after a restart the same session is back.
  */
+import type { App } from '@micro/core';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { session } from '../../src/index.js';
 import { hasBinary, startRedis, type LocalServer } from '../stores/local-servers.js';
 import { checkService } from '../stores/services.js';
-import { COOKIE, login, serverSideApp, sidOf, type TestApp } from './app.js';
+import { COOKIE, login, serverSideApp, sidOf } from './app.js';
 import { expectStoreOutage, untilServing } from './outage.js';
 
 const binary = await checkService('redis-server (local binary for outage tests)', 'PATH', async () => {
@@ -18,7 +19,7 @@ const binary = await checkService('redis-server (local binary for outage tests)'
 
 type Client = { close(): Promise<void>; client: Parameters<typeof useClient>[1] };
 
-function useClient(app: TestApp, client: TestApp['config']['SESSION_REDIS']): void {
+function useClient(app: App, client: App['config']['SESSION_REDIS']): void {
   app.config.SESSION_TYPE = 'redis';
   app.config.SESSION_REDIS = client;
 }
