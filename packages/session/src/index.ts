@@ -40,3 +40,4 @@ export { JweCookieCodec, deriveEncryptionKey, type JweCookieCodecOptions, type E
 export { TaggedJSON, dumps as taggedDumps, loads as taggedLoads, type TaggedJSONOptions } from './tagged-json.js';
 export { Tuple, tuple } from './tuple.js';
 export { UUID } from './uuid.js';
+export * from './server-side/index.js';
