@@ -1,0 +1,34 @@
+// The micro app every micro bench server shares: the four endpoints, written as
+// a micro user would (the login example, minus the HTML form).
+import { App, escape, redirect, request } from '@micro/core';
+import { session, sessions } from '@micro/session';
+import { HELLO, HOST, LOGGED_OUT, PORT, SECRET, loggedIn, ready } from './common.mjs';
+
+/** Start micro with the given config (SESSION_TYPE and friends). */
+export async function startMicro(config = {}) {
+  const app = new App({ config: { SECRET_KEY: SECRET, ...config } });
+  sessions(app);
+
+  app.get('/hello', function hello() {
+    return [HELLO, { 'Content-Type': 'text/plain; charset=utf-8' }];
+  });
+
+  app.get('/', function index() {
+    const name = session.get('username');
+    return name === undefined ? LOGGED_OUT : loggedIn(escape(name));
+  });
+
+  app.post('/login', async function login() {
+    session.set('username', (await request.form()).get('username', ''));
+    return redirect('/');
+  });
+
+  app.get('/logout', function logout() {
+    session.pop('username');
+    return redirect('/');
+  });
+
+  await app.listen(PORT, HOST, { handleSignals: false });
+  ready();
+  return app;
+}
