@@ -3,16 +3,15 @@
  * that saves more than one byte (marked by a leading `.`) → base64url →
  * `TimestampSigner`.
  *
- * Compression uses pako (a port of zlib 1.2.x) at Python's default level (6,
- * 32 KiB window, memLevel 8): Node's bundled zlib is Chromium's fork, whose
- * matches differ, so only pako gives Flask's compressed cookies byte for byte.
- * Inflating stays on `node:zlib`, which enforces the output size cap.
+ * Compression is zlib 1.2 (pako's port, see zlib-deflate.ts) at Python's
+ * defaults, so compressed cookies are Flask's byte for byte. Inflating stays
+ * on `node:zlib`, which enforces the output size cap.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
 import { inflateSync } from 'node:zlib';
-import { deflate } from 'pako';
 import { base64urlDecode, base64urlEncode } from './base64.js';
 import { BadPayload, BadSignature } from './errors.js';
+import { deflateAtMost } from './zlib-deflate.js';
 import { TimestampSigner, type SignerOptions, type UnsignOptions } from './signer.js';
 
 /** Turns a value into text and back (itsdangerous' `serializer`). Default: `JSON`. */
@@ -80,11 +79,10 @@ export class URLSafeTimedSerializer {
 /** `base64url(json)`, or `.` + `base64url(zlib(json))` when that is more than one byte shorter. */
 export function encodePayload(text: string): string {
   const json = Buffer.from(text, 'utf8');
-  // A non-empty zlib stream is at least 9 bytes (2 header + 3 data + 4 Adler-32),
-  // so up to 10 bytes can never shrink by more than one: skip the deflate.
-  if (json.length <= 10) return base64urlEncode(json);
-  const compressed = deflate(json, { level: 6 });
-  if (compressed.length < json.length - 1) return '.' + base64urlEncode(compressed);
+  // Only a result at least two bytes shorter is used, so deflate stops past that size;
+  // a zlib stream is at least 9 bytes, so 10 bytes or fewer never qualify.
+  const compressed = json.length > 10 ? deflateAtMost(json, json.length - 2) : null;
+  if (compressed !== null) return '.' + base64urlEncode(compressed);
   return base64urlEncode(json);
 }
 
