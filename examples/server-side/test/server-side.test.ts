@@ -88,3 +88,45 @@ describe('the micro-server-side entry point', () => {
     }
   });
 });
+
+describe.skipIf(!redis.available)('the demo on node:cluster (src/cluster.ts) with Redis', () => {
+  it('spreads one user over two workers without losing the session', async () => {
+    const entry = fileURLToPath(new URL('../src/cluster.ts', import.meta.url));
+    const tsconfig = fileURLToPath(new URL('../../../packages/session/tsconfig.json', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig, SESSION_TYPE: 'redis', REDIS_URL: urls.redis, WORKERS: '2', PORT: '0', SECRET_KEY: 'cluster test key' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const lines = createInterface({ input: child.stdout! });
+      const started: string[] = [];
+      for await (const line of lines) {
+        started.push(line);
+        if (started.length === 2) break;
+      }
+      const ports = new Set(started.map((l) => l.match(/:(\d+)\//)![1]));
+      expect(ports.size).toBe(1); // one port, shared by the workers
+      const url = started[0]!.match(/(http:\/\/[^ ]+\/)/)![1]!;
+
+      // A new connection per request, so the primary's round-robin reaches both workers.
+      const send = async (path: string, init: RequestInit & { cookie?: string } = {}) => {
+        const headers: Record<string, string> = { connection: 'close' };
+        if (init.cookie) headers.cookie = init.cookie;
+        const r = await fetch(new URL(path, url), { ...init, headers, redirect: 'manual' });
+        return { worker: r.headers.get('x-worker'), text: await r.text(), setCookie: r.headers.getSetCookie() };
+      };
+      const login = await send('login', { method: 'POST', body: new URLSearchParams({ username: 'lin' }) });
+      const cookie = login.setCookie[0]!.split(';')[0]!;
+      const workers = new Set<string | null>([login.worker]);
+      for (let i = 0; i < 8; i++) {
+        const r = await send('', { cookie });
+        expect(r.text).toBe('Logged in as lin');
+        workers.add(r.worker);
+      }
+      expect(workers).toEqual(new Set(['1', '2']));
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+});
