@@ -14,7 +14,7 @@ import { jsonSerializer, msgpackSerializer, type Serializer } from '../stores/se
 import { SqlStore } from '../stores/sql-store.js';
 import type { SessionStore } from '../stores/store.js';
 import { PrefixedStore } from './prefixed-store.js';
-import { SERVER_SIDE_SESSION_TYPES, type ServerSideSessionType } from './server-side-config.js';
+import { checkServerSideKey, SERVER_SIDE_SESSION_TYPES, type ServerSideSessionType } from './server-side-config.js';
 
 /** Where filesystem sessions go when SESSION_FILE_DIR is null (Flask-Session: `./flask_session`). */
 export const DEFAULT_SESSION_FILE_DIR = 'micro_session';
@@ -71,6 +71,9 @@ function required<K extends ClientKey>(app: App, key: K, type: string, howTo: st
   if (value === null || value === undefined) {
     throw new ConfigError(`SESSION_TYPE '${type}' needs ${key}: ${howTo}`, [key]);
   }
+  // sessions(app) runs before the app validates its config: check the client here, so a wrong one gets this message.
+  const expected = checkServerSideKey(key, value);
+  if (expected !== null) throw new ConfigError(`${key} must be ${expected}: ${howTo}`, [key]);
   return value as NonNullable<App['config'][K]>;
 }
 

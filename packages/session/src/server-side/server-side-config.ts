@@ -147,3 +147,8 @@ function parseMode(raw: string): number {
 }
 
 for (const [key, spec] of Object.entries(KEYS)) Config.defineKey(key, spec);
+
+/** What `key` expects when `value` is wrong (e.g. 'a knex instance'), else null; for checks before `validate()` runs. */
+export function checkServerSideKey(key: string, value: unknown): string | null {
+  return KEYS[key]?.check(value) ?? null;
+}

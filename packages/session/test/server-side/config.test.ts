@@ -71,6 +71,11 @@ describe('server-side session config', () => {
     expect(() => sessions(app)).toThrow(new RegExp(`SESSION_TYPE '${type}' needs ${key}: pass `));
   });
 
+  it('a SESSION_REDIS that is not a client fails in sessions(app) with the how-to', () => {
+    const app = new App({ config: { SESSION_TYPE: 'redis', SESSION_REDIS: 'redis://127.0.0.1:6379' as never } });
+    expect(() => sessions(app)).toThrow(/^SESSION_REDIS must be a connected node-redis or ioredis client .*: pass a connected client, e\.g\./);
+  });
+
   it.each([
     ['SESSION_ID_LENGTH', 8, 'a whole number of bytes from 16 to 256'],
     ['SESSION_SERIALIZATION_FORMAT', 'pickle', "'json' or 'msgpack'"],
