@@ -1,3 +1,4 @@
+/// <reference path="./pako-zlib.d.ts" />
 /**
  * zlib deflate exactly as CPython's zlib (1.2.x) writes it, for itsdangerous'
  * "compress when it saves more than one byte" rule.
