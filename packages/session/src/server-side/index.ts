@@ -19,3 +19,21 @@ export {
   type SessionSerializationFormat,
 } from './server-side-config.js';
 export type { MongoClientLike } from './mongo-client-like.js';
+
+// The stores behind the SESSION_TYPEs, for building one by hand (ServerSideSessionInterface(store)).
+export type { SessionStore, SessionChanges, SessionData as StoredSession, Clock } from '../stores/store.js';
+export { StoreUnavailableError, StoreConflictError } from '../stores/errors.js';
+export { jsonSerializer, msgpackSerializer, type Serializer } from '../stores/serializers.js';
+export { MemoryStore, type MemoryStoreOptions } from '../stores/memory-store.js';
+export { FileSystemStore, type FileSystemStoreOptions } from '../stores/filesystem-store.js';
+export {
+  RedisStore,
+  type RedisStoreOptions,
+  type NodeRedisClientLike,
+  type NodeRedisMultiLike,
+  type IORedisClientLike,
+  type IORedisMultiLike,
+} from '../stores/redis-store.js';
+export { MemcachedStore, type MemcachedStoreOptions, type MemcacheClientLike } from '../stores/memcached-store.js';
+export { SqlStore, type SqlStoreOptions } from '../stores/sql-store.js';
+export { MongoStore, type MongoStoreOptions, type MongoSessionDoc } from '../stores/mongo-store.js';

@@ -78,6 +78,15 @@ describe.skipIf(!binary.available)('server-side sessions when Redis goes down', 
         }
         expect(client.cookies.get(COOKIE)).toBe(cookie);
 
+        // docs/server-side-sessions.md: answer the 503 your own way.
+        const custom = serverSideApp((a) => useClient(a, c.client));
+        custom.errorHandler(503, () => ['Back in a minute', 503, { 'Retry-After': '5' }]);
+        const other = custom.testClient();
+        other.cookies.set(COOKIE, cookie);
+        const r = await other.get('/');
+        expect([r.status, r.text, r.headers.get('retry-after'), r.headers.getSetCookie()]).toEqual([503, 'Back in a minute', '5', []]);
+        expect(custom.logs.error).toHaveLength(1);
+
         await server.restart();
         const back = await untilServing(client, '/');
         expect(back.status).toBe(200);
