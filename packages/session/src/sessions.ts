@@ -53,7 +53,7 @@ export function sessions(app: App, options: SessionsOptions = {}): CoreSessionIn
     if (factory === undefined) {
       throw new ConfigError(
         `Unknown SESSION_TYPE ${JSON.stringify(type)}. Known types: ${sessionTypes().join(', ')}. ` +
-          'A server-side type needs its store module imported first (it calls registerSessionType).',
+          'A type from another package needs that package imported first (it calls registerSessionType).',
         ['SESSION_TYPE'],
       );
     }
