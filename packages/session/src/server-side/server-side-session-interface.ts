@@ -149,8 +149,11 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
   private async saveUnderNewId(app: App, session: ServerSideSession, response: Response, dropOld: boolean): Promise<void> {
     const oldId = session.sid;
     if (session.isEmpty()) {
-      if (dropOld) await this.store.destroy(oldId);
-      this.deleteSessionCookie(app, response);
+      // Nothing to move: drop the old record and cookie, if there were any.
+      if (dropOld) {
+        await this.store.destroy(oldId);
+        this.deleteSessionCookie(app, response);
+      }
       return;
     }
     const newId = this.generateSid(app);

@@ -80,7 +80,7 @@ export function runServerSideSuite(label: string, create: () => Promise<ServerSi
     it('stores nothing and sets no cookie for a visitor whose session stays empty', async () => {
       const app = makeApp();
       const client = app.testClient();
-      for (const r of [await client.get('/'), await client.get('/peek'), await client.get('/data'), await client.post('/set-and-delete')]) {
+      for (const r of [await client.get('/'), await client.get('/peek'), await client.get('/data'), await client.post('/set-and-delete'), await client.post('/regenerate')]) {
         expect(r.status).toBe(200);
         expect(r.headers.getSetCookie()).toEqual([]);
       }
