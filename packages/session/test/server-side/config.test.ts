@@ -1,7 +1,8 @@
 import { App, Config, ConfigError, DEFAULT_CONFIG } from '@micro/core';
 import { describe, expect, it } from 'vitest';
 import { sessions, sessionTypes } from '../../src/index.js';
-import { SERVER_SIDE_SESSION_TYPES } from '../../src/server-side/index.js';
+import { SERVER_SIDE_SESSION_TYPES, serverSession } from '../../src/server-side/index.js';
+import { quietApp } from '../helpers.js';
 import { serverSideApp } from './app.js';
 
 describe('server-side session config', () => {
@@ -118,6 +119,17 @@ describe('server-side session config', () => {
     expect((await client.get('/')).text).toBe('anonymous');
     expect((await client.post('/set?key=k&value=v')).status).toBe(500);
     expect(app.logs.error.join('\n')).toMatch(/no secret key was set/);
+  });
+
+  it('serverSession.regenerate() with a cookie SESSION_TYPE explains what to do instead', async () => {
+    const app = quietApp({ config: { SECRET_KEY: 'k', PROPAGATE_EXCEPTIONS: false } });
+    sessions(app);
+    app.post('/login', function login() {
+      serverSession.regenerate();
+      return 'ok';
+    });
+    expect((await app.testClient().post('/login')).status).toBe(500);
+    expect(app.logs.error.join('\n')).toMatch(/serverSession\.regenerate needs a server-side session: set SESSION_TYPE/);
   });
 
   it('without SECRET_KEY and with the signer off, sessions work', async () => {
