@@ -1,5 +1,5 @@
 import { App, abort, escape, redirect, request, urlFor } from '@micro/core';
-import { serverSession, session, sessions } from '@micro/session';
+import { session, sessions } from '@micro/session';
 import type { StoreSetup } from './session-store-from-env.js';
 
 declare module '@micro/core' {
@@ -29,14 +29,14 @@ export function createApp(secretKey: string, setup: StoreSetup): App {
       const username = (await request.form()).get('username');
       if (username === undefined) abort(400);
       session.set('username', username);
-      serverSession.regenerate();
+      session.regenerate();
       return redirect(urlFor('index'));
     }
     return LOGIN_FORM;
   });
 
   app.get('/logout', function logout() {
-    serverSession.destroy();
+    session.destroy();
     return redirect(urlFor('index'));
   });
 

@@ -98,6 +98,21 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
     this.accessed = true;
   }
 
+  /**
+   * Call on login or any change of privilege. Server-side sessions get a new
+   * id (the old record is deleted); a cookie session has no id, so it only
+   * re-issues its cookie.
+   */
+  regenerate(): void {
+    this.modified = true;
+    this.accessed = true;
+  }
+
+  /** Log out: forget everything; the cookie (and any stored record) is deleted on save. */
+  destroy(): void {
+    this.clear();
+  }
+
   keys(): IterableIterator<string> {
     this.accessed = true;
     return this.data.keys();

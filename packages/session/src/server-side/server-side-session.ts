@@ -32,7 +32,7 @@ export class ServerSideSession<T extends object = SessionData> extends Session<T
    * the record under the old id. Call it on login (and on any change of
    * privilege) so an id planted before login is worthless after it.
    */
-  regenerate(): void {
+  override regenerate(): void {
     this.regenerateRequested = true;
     this.modified = true;
     this.accessed = true;
@@ -43,7 +43,7 @@ export class ServerSideSession<T extends object = SessionData> extends Session<T
    * The session is empty from here on; anything written after this starts a
    * new session under a new id. Whether it is permanent is kept.
    */
-  destroy(): void {
+  override destroy(): void {
     const permanent = this.data.get(PERMANENT_KEY);
     this.clear();
     // Keep the flag without counting it as data: a destroyed session stays empty.

@@ -1,6 +1,6 @@
 import { App, Config, ConfigError, DEFAULT_CONFIG } from '@micro/core';
 import { describe, expect, it } from 'vitest';
-import { sessions, sessionTypes } from '../../src/index.js';
+import { session, sessions, sessionTypes } from '../../src/index.js';
 import { SERVER_SIDE_SESSION_TYPES, serverSession } from '../../src/server-side/index.js';
 import { quietApp } from '../helpers.js';
 import { serverSideApp } from './app.js';
@@ -121,15 +121,22 @@ describe('server-side session config', () => {
     expect(app.logs.error.join('\n')).toMatch(/no secret key was set/);
   });
 
-  it('serverSession.regenerate() with a cookie SESSION_TYPE explains what to do instead', async () => {
+  it('with a cookie SESSION_TYPE, regenerate() re-issues the cookie and serverSession.sid explains what to do', async () => {
     const app = quietApp({ config: { SECRET_KEY: 'k', PROPAGATE_EXCEPTIONS: false } });
     sessions(app);
     app.post('/login', function login() {
-      serverSession.regenerate();
+      session.regenerate();
       return 'ok';
     });
-    expect((await app.testClient().post('/login')).status).toBe(500);
-    expect(app.logs.error.join('\n')).toMatch(/serverSession\.regenerate needs a server-side session: set SESSION_TYPE/);
+    app.get('/sid', function sid() {
+      return serverSession.sid;
+    });
+    const client = app.testClient();
+    const login = await client.post('/login');
+    expect(login.status).toBe(200);
+    expect(login.headers.get('set-cookie')).toMatch(/^session=/);
+    expect((await client.get('/sid')).status).toBe(500);
+    expect(app.logs.error.join('\n')).toMatch(/serverSession\.sid needs a server-side session: set SESSION_TYPE/);
   });
 
   it('without SECRET_KEY and with the signer off, sessions work', async () => {
