@@ -21,13 +21,14 @@
  * ```
  */
 import { Buffer } from 'node:buffer';
-import { serializeCookie, type App, type CookieOptions, type Request, type Response, type SessionInterface as CoreSessionInterface } from '@micro/core';
+import { type App, type Request, type Response, type SessionInterface as CoreSessionInterface } from '@micro/core';
 import { SessionCookieSerializer } from './cookie-serializer.js';
 import type { BadPayload } from './errors.js';
 import type { KeyDerivation } from './derived-keys.js';
 import { KeySetCache } from './key-set-cache.js';
 import { NullSession } from './null-session.js';
 import { PERMANENT_KEY, type Session } from './session.js';
+import { SessionCookieTemplate } from './session-cookie-template.js';
 import { Signer } from './signer.js';
 
 export type SameSite = 'Strict' | 'Lax' | 'None';
@@ -59,6 +60,7 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
 
   private readonly serializers = new KeySetCache((keys) => this.makeSigningSerializer(keys));
   private readonly signers = new Map<string, KeySetCache<Signer>>();
+  private readonly cookieTemplate = new SessionCookieTemplate();
 
   /** Load the session for this request; null means "use the null session" (e.g. no secret key). */
   abstract openSession(app: App, request: Request): S | null | Promise<S | null>;
@@ -214,11 +216,7 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
    */
   setSessionCookie(app: App, response: Response, value: string, session: S): void {
     const name = this.getCookieName(app);
-    const attrs = this.getCookieAttributes(app);
-    const expires = this.getExpirationTime(app, session);
-    const options: CookieOptions = { ...attrs, maxSize: 0 };
-    if (expires !== null) options.expires = expires;
-    const header = serializeCookie(name, value, options);
+    const header = this.cookieTemplate.header(name, value, this.getCookieAttributes(app), this.getExpirationTime(app, session));
     warnIfTooLarge(app, name, value, header);
     response.headers.append('Set-Cookie', header);
     varyCookie(response);

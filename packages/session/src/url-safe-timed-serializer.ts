@@ -12,6 +12,7 @@ import { inflateSync } from 'node:zlib';
 import { base64urlDecode, base64urlEncode } from './base64.js';
 import { BadPayload, BadSignature } from './errors.js';
 import { deflateAtMost } from './zlib-deflate.js';
+import { zlibLowerBound } from './zlib-lower-bound.js';
 import { TimestampSigner, type SignerOptions, type UnsignOptions } from './signer.js';
 
 /** Turns a value into text and back (itsdangerous' `serializer`). Default: `JSON`. */
@@ -80,8 +81,9 @@ export class URLSafeTimedSerializer {
 export function encodePayload(text: string): string {
   const json = Buffer.from(text, 'utf8');
   // Only a result at least two bytes shorter is used, so deflate stops past that size;
-  // a zlib stream is at least 9 bytes, so 10 bytes or fewer never qualify.
-  const compressed = json.length > 10 ? deflateAtMost(json, json.length - 2) : null;
+  // a zlib stream is at least 9 bytes, so 10 bytes or fewer never qualify, and
+  // zlibLowerBound proves it for most short sessions without running deflate.
+  const compressed = json.length > 10 && zlibLowerBound(json) <= json.length - 2 ? deflateAtMost(json, json.length - 2) : null;
   if (compressed !== null) return '.' + base64urlEncode(compressed);
   return base64urlEncode(json);
 }
