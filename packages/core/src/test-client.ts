@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, RequestListener, Server, ServerOptions } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Headers, Pool } from 'undici';
+// Only the type at load time: apps that never use the test client don't load undici.
+import type { Pool } from 'undici';
 import { CookieJar } from './cookie-jar.js';
 
 export type MultipartFile = { content: string | Buffer | Uint8Array; filename: string; contentType?: string };
@@ -269,7 +270,7 @@ export class TestClient {
         // A forgotten close() must never keep vitest waiting.
         if (this.inFlight === 0) server.unref();
         const { port } = server.address() as AddressInfo;
-        resolve({ server, pool: new Pool(`http://127.0.0.1:${port}`) });
+        import('undici').then(({ Pool }) => resolve({ server, pool: new Pool(`http://127.0.0.1:${port}`) }), reject);
       });
     });
   }
