@@ -13,7 +13,8 @@
  * too old or dated in the future → `SignatureExpired`; bad plaintext → `BadPayload`.
  */
 import { Buffer } from 'node:buffer';
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.js';
 import { base64urlDecode, base64urlEncode } from './base64.js';
 import { toBytes, type SecretKey } from './derived-keys.js';
 import { BadPayload, BadSignature, SignatureExpired } from './errors.js';
@@ -85,7 +86,7 @@ export class JweCookieCodec {
   encrypt(data: Record<string, unknown> | ReadonlyMap<string, unknown>, now: number = nowSeconds()): string {
     const plaintext = taggedDumps(data, { sortKeys: this.sortKeys });
     const header = base64urlEncode(`{"alg":"dir","enc":"A256GCM","kid":"${this.current.kid}","iat":${Math.floor(now)}}`);
-    const iv = randomBytes(12);
+    const iv = pooledRandomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
     cipher.setAAD(Buffer.from(header, 'ascii'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -18,15 +18,15 @@ export class SessionCookieTemplate {
   private afterExpires = '';
 
   header(name: string, value: string, attrs: SessionCookieAttributes, expires: Date | null): string {
-    const options: CookieOptions = { ...attrs, maxSize: 0 };
     if (!PLAIN_VALUE.test(value)) {
+      const options: CookieOptions = { ...attrs, maxSize: 0 };
       if (expires !== null) options.expires = expires;
       return serializeCookie(name, value, options);
     }
     const key = `${name}\0${attrs.domain}\0${attrs.path}\0${attrs.httpOnly}\0${attrs.secure}\0${attrs.sameSite}\0${attrs.partitioned}`;
     if (key !== this.key) {
       // serializeCookie puts Expires right after the value and Domain, as Werkzeug does.
-      const full = serializeCookie(name, '', { ...options, expires: 0 });
+      const full = serializeCookie(name, '', { ...attrs, maxSize: 0, expires: 0 });
       const at = full.indexOf(`; Expires=${EPOCH}`);
       this.head = `${name}=`;
       this.beforeExpires = full.slice(this.head.length, at);
