@@ -2,41 +2,30 @@
  * Sessions in an encrypted cookie: a compact JWE (`dir` + `A256GCM`) whose
  * key is derived from SECRET_KEY with HKDF, so the client can neither read
  * nor change the data. Same cookie rules, rotation and expiry as the signed
- * interface; synchronous too. Format: docs/session-formats.md.
+ * interface. Format: docs/session-formats.md.
  */
-import type { App, Request, Response } from '@micro/core';
-import { BadData, BadPayload } from './errors.js';
+import type { App } from '@micro/core';
+import { CookieSessionInterface, type SessionCookieCodec } from './cookie-session-interface.js';
 import { JweCookieCodec } from './jwe.js';
 import { KeySetCache } from './key-set-cache.js';
-import { Session } from './session.js';
-import { SessionInterface } from './session-interface.js';
 
-export class EncryptedCookieSessionInterface extends SessionInterface<Session> {
-  private readonly codecs = new KeySetCache((keys) => new JweCookieCodec({ secretKey: keys[0]!, fallbacks: keys.slice(1) }));
+interface Codecs {
+  jwe: JweCookieCodec;
+  cookie: SessionCookieCodec;
+}
+
+export class EncryptedCookieSessionInterface extends CookieSessionInterface {
+  private readonly codecs = new KeySetCache<Codecs>((keys) => {
+    const jwe = new JweCookieCodec({ secretKey: keys[0]!, fallbacks: keys.slice(1) });
+    return { jwe, cookie: { dumps: (data) => jwe.encrypt(data), loads: (value, options) => jwe.decrypt(value, options) } };
+  });
 
   /** The JWE codec for the app's keys (SECRET_KEY encrypts, fallbacks still decrypt); null without a secret key. */
   getCodec(app: App): JweCookieCodec | null {
-    return this.codecs.get(app);
+    return this.codecs.get(app)?.jwe ?? null;
   }
 
-  openSession(app: App, request: Request): Session | null {
-    const codec = this.getCodec(app);
-    if (codec === null) return null;
-    const value = this.getSessionCookie(app, request);
-    if (!value) return new Session();
-    try {
-      return new Session(codec.decrypt(value, { maxAge: this.getMaxAge(app) }), { isNew: false });
-    } catch (err) {
-      if (!(err instanceof BadData)) throw err;
-      if (err instanceof BadPayload) this.logBadPayload(app, err);
-      return new Session();
-    }
-  }
-
-  saveSession(app: App, session: Session, response: Response): void {
-    if (!this.prepareSave(app, session, response)) return;
-    const codec = this.getCodec(app);
-    if (codec === null) return;
-    this.setSessionCookie(app, response, codec.encrypt(session.toMap()), session);
+  protected cookieCodec(app: App): SessionCookieCodec | null {
+    return this.codecs.get(app)?.cookie ?? null;
   }
 }

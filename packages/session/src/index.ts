@@ -12,6 +12,7 @@ export {
   type SessionCookieAttributes,
   type SignerSpec,
 } from './session-interface.js';
+export { CookieSessionInterface, type SessionCookieCodec } from './cookie-session-interface.js';
 export { SecureCookieSessionInterface } from './secure-cookie-session-interface.js';
 export { EncryptedCookieSessionInterface } from './encrypted-cookie-session-interface.js';
 export { KeySetCache } from './key-set-cache.js';

@@ -1,0 +1,48 @@
+/**
+ * What the signed and the encrypted cookie interfaces share: the whole
+ * session lives in the cookie, turned into a string and back by a codec
+ * built for the app's keys. Synchronous: no I/O, no promises.
+ */
+import type { App, Request, Response } from '@micro/core';
+import { BadData, BadPayload } from './errors.js';
+import { Session } from './session.js';
+import { SessionInterface } from './session-interface.js';
+import type { UnsignOptions } from './signer.js';
+
+/** Turns session data into a cookie value and back; `loads` throws only `BadData`. */
+export interface SessionCookieCodec {
+  dumps(data: ReadonlyMap<string, unknown>): string;
+  loads(value: string, options: UnsignOptions): Record<string, unknown>;
+}
+
+export abstract class CookieSessionInterface extends SessionInterface<Session> {
+  /** The codec for the app's current keys; null without a secret key (the null session is used). */
+  protected abstract cookieCodec(app: App): SessionCookieCodec | null;
+
+  /**
+   * An empty session for a missing, tampered, expired or malformed cookie,
+   * never an error: Flask does the same, except that it answers 500 for an
+   * authentic cookie whose payload is bad, where we log and start afresh.
+   */
+  openSession(app: App, request: Request): Session | null {
+    const codec = this.cookieCodec(app);
+    if (codec === null) return null;
+    const value = this.getSessionCookie(app, request);
+    if (!value) return new Session();
+    try {
+      return new Session(codec.loads(value, { maxAge: this.getMaxAge(app) }), { isNew: false });
+    } catch (err) {
+      if (!(err instanceof BadData)) throw err;
+      if (err instanceof BadPayload) this.logBadPayload(app, err);
+      return new Session();
+    }
+  }
+
+  saveSession(app: App, session: Session, response: Response): void {
+    if (!this.prepareSave(app, session, response)) return;
+    // prepareSave only says yes for an app with keys: the session was opened with them.
+    const codec = this.cookieCodec(app);
+    if (codec === null) return;
+    this.setSessionCookie(app, response, codec.dumps(session.toMap()), session);
+  }
+}
