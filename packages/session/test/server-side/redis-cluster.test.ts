@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasBinary, startRedisCluster, type LocalCluster } from '../stores/local-servers.js';
 import { checkService } from '../stores/services.js';
 import { login, serverSideApp } from './app.js';
-import { runServerSideSuite } from './suite.js';
+import { redisHarness, runServerSideSuite } from './suite.js';
 
 const binaries = await checkService('redis-server + redis-cli (local Redis Cluster)', 'PATH', async () => {
   for (const bin of ['redis-server', 'redis-cli']) if (!hasBinary(bin)) throw new Error(`${bin} is not installed`);
@@ -33,13 +33,7 @@ describe.skipIf(!binaries.available)('server-side sessions on a real 3-node Redi
       });
       client.on('error', () => {});
       await client.connect();
-      return {
-        type: 'redis',
-        configure(app) {
-          app.config.SESSION_REDIS = client;
-        },
-        teardown: async () => void (await client.close()),
-      };
+      return redisHarness(client, () => client.close());
     },
     { storeName: 'redis' },
   );
@@ -53,13 +47,7 @@ describe.skipIf(!binaries.available)('server-side sessions on a real 3-node Redi
       );
       client.on('error', () => {});
       await client.connect();
-      return {
-        type: 'redis',
-        configure(app) {
-          app.config.SESSION_REDIS = client;
-        },
-        teardown: async () => void (await client.quit()),
-      };
+      return redisHarness(client, () => client.quit());
     },
     { storeName: 'redis' },
   );

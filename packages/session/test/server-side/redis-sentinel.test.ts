@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { hasBinary } from '../stores/local-servers.js';
 import { checkService } from '../stores/services.js';
 import { startRedisSentinel, type LocalSentinel } from './redis-sentinel.js';
-import { runServerSideSuite } from './suite.js';
+import { redisHarness, runServerSideSuite } from './suite.js';
 
 const binary = await checkService('redis-server (local Redis Sentinel)', 'PATH', async () => {
   if (!hasBinary('redis-server')) throw new Error('redis-server is not installed');
@@ -35,13 +35,7 @@ describe.skipIf(!binary.available)('server-side sessions through Redis Sentinel'
       });
       client.on('error', () => {});
       await client.connect();
-      return {
-        type: 'redis',
-        configure(app) {
-          app.config.SESSION_REDIS = client;
-        },
-        teardown: async () => void (await client.quit()),
-      };
+      return redisHarness(client, () => client.quit());
     },
     { storeName: 'redis' },
   );
@@ -56,13 +50,7 @@ describe.skipIf(!binary.available)('server-side sessions through Redis Sentinel'
       });
       client.on('error', () => {});
       await client.connect();
-      return {
-        type: 'redis',
-        configure(app) {
-          app.config.SESSION_REDIS = client;
-        },
-        teardown: async () => void (await client.close()),
-      };
+      return redisHarness(client, () => client.close());
     },
     { storeName: 'redis' },
   );

@@ -3,7 +3,7 @@ import { createClient } from 'redis';
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { checkService, hostPort, probeTcp, uniqueSuffix, urls } from '../stores/services.js';
 import { login, serverSideApp } from './app.js';
-import { runServerSideSuite } from './suite.js';
+import { redisHarness, runServerSideSuite } from './suite.js';
 
 const { host, port } = hostPort(urls.redis, 6379);
 const redis = await checkService('Redis', urls.redis, () => probeTcp(host, port));
@@ -15,13 +15,7 @@ describe.skipIf(!redis.available)('server-side sessions on a real Redis', () => 
       const client = createClient({ url: urls.redis, disableOfflineQueue: true });
       client.on('error', () => {});
       await client.connect();
-      return {
-        type: 'redis',
-        configure(app) {
-          app.config.SESSION_REDIS = client;
-        },
-        teardown: async () => void (await client.quit()),
-      };
+      return redisHarness(client, () => client.quit());
     },
     { storeName: 'redis' },
   );
@@ -32,13 +26,7 @@ describe.skipIf(!redis.available)('server-side sessions on a real Redis', () => 
       const client = new Redis(urls.redis, { enableOfflineQueue: false, lazyConnect: true });
       client.on('error', () => {});
       await client.connect();
-      return {
-        type: 'redis',
-        configure(app) {
-          app.config.SESSION_REDIS = client;
-        },
-        teardown: async () => void (await client.quit()),
-      };
+      return redisHarness(client, () => client.quit());
     },
     { storeName: 'redis' },
   );

@@ -22,6 +22,17 @@ export interface ServerSideHarness {
   teardown?(): Promise<void>;
 }
 
+/** The harness of a Redis-backed run: SESSION_REDIS is the given client, closed with `close`. */
+export function redisHarness(client: unknown, close: () => Promise<unknown>): ServerSideHarness {
+  return {
+    type: 'redis',
+    configure(app) {
+      app.config.SESSION_REDIS = client as App['config']['SESSION_REDIS'];
+    },
+    teardown: async () => void (await close()),
+  };
+}
+
 export interface SuiteOptions {
   /** Expected `store.name`, e.g. 'redis' or 'sql:postgres'. */
   storeName: string;
