@@ -170,6 +170,11 @@ export class Request {
 
   /** The raw body, read once (MAX_CONTENT_LENGTH applies). */
   bytes(): Promise<Buffer> {
+    if (this.bodyPromise === undefined && this.formPromise !== undefined) {
+      // The form parse consumed the stream: the raw body is gone, as in Werkzeug.
+      const empty = () => Buffer.alloc(0);
+      this.bodyPromise = this.formPromise.then(empty, empty);
+    }
     return (this.bodyPromise ??= this.readStream());
   }
 
@@ -211,9 +216,9 @@ export class Request {
     return new MultiDict<string>([...this.args.entries(), ...form.entries()]);
   }
 
-  /** True once a form body was parsed (there may be temp files to remove). */
+  /** True once a multipart body was parsed (there may be temp files to remove). */
   get hasUploads(): boolean {
-    return this.formPromise !== undefined;
+    return this.formPromise !== undefined && this.mimetype === 'multipart/form-data';
   }
 
   /** Remove temp files of uploads; the app calls this when the request ends. */
@@ -233,9 +238,6 @@ export class Request {
       this.formPromise = this.bodyPromise
         ? this.bodyPromise.then((buf) => parseForm(buf, contentType, this.limits()))
         : parseForm(this.requireStream(), contentType, this.limits());
-      // Later calls to bytes() after a streamed parse get an empty body, as in Werkzeug.
-      const empty = () => Buffer.alloc(0);
-      this.bodyPromise ??= this.formPromise.then(empty, empty);
     }
     return this.formPromise;
   }
