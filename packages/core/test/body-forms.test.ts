@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FormData, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLoopbackServer, type LoopbackServer } from './loopback-server.js';
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../src/body/body-limits.js';
 import { parseForm } from '../src/body/parse-form.js';
 import { readBody } from '../src/body/read-body.js';
@@ -76,19 +77,16 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-let server: Server;
+let loopback: LoopbackServer;
 let base: string;
 
 beforeAll(async () => {
-  server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  base = `http://127.0.0.1:${address.port}`;
+  loopback = await startLoopbackServer((req, res) => void handle(req, res));
+  base = loopback.base;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await loopback.close();
   process.env.TMPDIR = originalTmp;
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -270,22 +268,19 @@ describe('multipart forms', () => {
 describe('FileStorage.save', () => {
   it('copies memory and spooled uploads to a destination', async () => {
     const dest = mkdtempSync(join(scratch, 'saved-'));
-    const saveServer = createServer(async (req, res) => {
+    const saveServer = await startLoopbackServer(async (req, res) => {
       const parsed = await parseForm(req, req.headers['content-type'], DEFAULT_BODY_LIMITS);
       for (const [, file] of parsed.files) await file.save(join(dest, file.filename));
       await parsed.cleanup();
       res.end('ok');
     });
-    await new Promise<void>((resolve) => saveServer.listen(0, '127.0.0.1', resolve));
-    const address = saveServer.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
     const big = Buffer.alloc(600 * 1024, 7);
     const form = new FormData();
     form.append('a', new Blob(['small file']), 'small.txt');
     form.append('b', new Blob([big]), 'big.bin');
-    const res = await request(`http://127.0.0.1:${address.port}/`, { method: 'POST', body: form });
+    const res = await request(`${saveServer.base}/`, { method: 'POST', body: form });
     expect(await res.body.text()).toBe('ok');
-    await new Promise<void>((resolve) => saveServer.close(() => resolve()));
+    await saveServer.close();
     expect(readFileSync(join(dest, 'small.txt'), 'utf8')).toBe('small file');
     expect(sha(readFileSync(join(dest, 'big.bin')))).toBe(sha(big));
     expect(uploadsIn(scratch)).toEqual([]);

@@ -1,11 +1,12 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { FormData, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLoopbackServer, type LoopbackServer } from './loopback-server.js';
 import type { BodyLimits } from '../src/body/body-limits.js';
 import { parseForm } from '../src/body/parse-form.js';
 import { readBody } from '../src/body/read-body.js';
@@ -66,22 +67,18 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
 }
 
-let server: Server;
-let port: number;
+let loopback: LoopbackServer;
 let base: string;
+let port: number;
 
 beforeAll(async () => {
-  server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  port = address.port;
-  base = `http://127.0.0.1:${port}`;
+  loopback = await startLoopbackServer((req, res) => void handle(req, res));
+  base = loopback.base;
+  port = loopback.port;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await loopback.close();
   process.env.TMPDIR = originalTmp;
   rmSync(scratch, { recursive: true, force: true });
 });
