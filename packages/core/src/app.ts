@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { AppTestClient, TEST_REQUEST_HEADER, type AppTestClientOptions } from './app-test-client.js';
 import type { Blueprint } from './blueprint.js';
 import { Config, type ConfigValues } from './config.js';
-import { AppContext, RequestContext, contextStorage } from './context.js';
+import { AppContext, RequestContext, callUser, currentContext, enterContext, exitContext, releaseStorage, runInStorage, withContext } from './context.js';
 import { errorResponse } from './error-response.js';
 import { BadRequest, HTTPException, InternalServerError, RequestRedirect } from './errors.js';
 import { makeResponse } from './make-response.js';
@@ -125,12 +125,26 @@ export class App extends Scaffold {
    * blueprint's endpoint. Values the rule does not use go to the query string.
    */
   urlFor(endpoint: string, values: Record<string, unknown> = {}, options: UrlForOptions = {}): string {
-    return buildUrl(this, contextStorage.getStore(), endpoint, values, options);
+    return buildUrl(this, currentContext(), endpoint, values, options);
   }
 
   /** Run `fn` with `currentApp` and `g` set, outside of any request (Flask's `app_context`). */
   appContext<T>(fn: () => T): T {
-    return contextStorage.run(new AppContext(this), fn);
+    const ctx = new AppContext(this);
+    let rv: T;
+    try {
+      rv = runInStorage(ctx, fn);
+    } catch (err) {
+      releaseStorage(ctx);
+      throw err;
+    }
+    if (isPromiseLike(rv)) {
+      const release = () => releaseStorage(ctx);
+      Promise.resolve(rv).then(release, release);
+    } else {
+      releaseStorage(ctx);
+    }
+    return rv;
   }
 
   /** A node:http request listener; mount it in any node server. */
@@ -165,7 +179,7 @@ export class App extends Scaffold {
     const request = new Request(req, this.config);
     const ctx = new RequestContext(this, request, res) as StatefulContext;
     ctx[STATE] = { rule: null, error: null, sessionSaveAttempted: false };
-    contextStorage.run(ctx, runRequest, this, ctx);
+    withContext(ctx, runRequest, this, ctx);
   }
 
   /** @internal Runs the request inside its context; never throws. */
@@ -221,7 +235,9 @@ export class App extends Scaffold {
     }
 
     const si = this.sessionInterface;
-    if (si) {
+    if (si?.saveUnopened) {
+      ctx.sessionPending = true; // opened on first use (RequestContext.session)
+    } else if (si) {
       let opened: MaybePromise<SessionLike | null>;
       try {
         opened = si.openSession(this, request);
@@ -267,7 +283,7 @@ export class App extends Scaffold {
       return response;
     }
     const view = this.viewFunctions.get(rule.endpoint) as Handler<Record<string, unknown>>;
-    return view(ctx.params, ctx);
+    return callUser(ctx, view, ctx.params, ctx);
   }
 
   /** Make the response, run after-request hooks, save the session. */
@@ -303,8 +319,7 @@ export class App extends Scaffold {
     if (!ctx.afterThisRequest.length && !this.afterRequestFuncs.length && !bp?.afterRequestFuncs.length) {
       return this.saveSession(ctx, response);
     }
-    const hooks: Array<(r: Response, c: RequestContext) => unknown> = [];
-    hooks.push(...ctx.afterThisRequest.map((fn) => (r: Response) => fn(r)));
+    const hooks: Array<(r: Response, c: RequestContext) => unknown> = [...ctx.afterThisRequest];
     if (bp) for (let i = bp.afterRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.afterRequestFuncs[i]!);
     for (let i = this.afterRequestFuncs.length - 1; i >= 0; i--) hooks.push(this.afterRequestFuncs[i]!);
     const rv = hooks.length ? runAfterHooks(ctx, hooks, 0, response) : response;
@@ -312,9 +327,27 @@ export class App extends Scaffold {
   }
 
   private saveSession(ctx: StatefulContext, response: Response): MaybePromise<Response> {
+    // Saving may run after an awaited view: make the request current for the interface's synchronous part.
+    const prev = enterContext(ctx);
+    try {
+      return this.saveSessionNow(ctx, response);
+    } finally {
+      exitContext(prev);
+    }
+  }
+
+  private saveSessionNow(ctx: StatefulContext, response: Response): MaybePromise<Response> {
     const si = this.sessionInterface;
     const session = ctx.sessionValue;
-    if (!si || !session || ctx[STATE].sessionSaveAttempted || si.isNullSession(session)) return response;
+    if (!si || ctx[STATE].sessionSaveAttempted) return response;
+    if (!session) {
+      if (ctx.sessionPending && si.saveUnopened) {
+        ctx[STATE].sessionSaveAttempted = true;
+        si.saveUnopened(this, ctx.request, response);
+      }
+      return response;
+    }
+    if (si.isNullSession(session)) return response;
     ctx[STATE].sessionSaveAttempted = true;
     const saved = si.saveSession(this, session, response);
     return isPromiseLike(saved) ? Promise.resolve(saved).then(() => response) : response;
@@ -325,7 +358,7 @@ export class App extends Scaffold {
     let rv: unknown;
     try {
       const handler = err instanceof RequestRedirect ? undefined : this.findErrorHandler(ctx, err);
-      if (handler) rv = handler(err, ctx);
+      if (handler) rv = callUser(ctx, handler, err, ctx);
       else if (err instanceof HTTPException) rv = this.httpErrorResponse(ctx, err);
       else return this.handleException(ctx, err);
     } catch (handlerError) {
@@ -357,7 +390,7 @@ export class App extends Scaffold {
     let rv: unknown;
     try {
       const handler = this.findErrorHandler(ctx, httpError);
-      rv = handler ? handler(httpError, ctx) : this.httpErrorResponse(ctx, httpError);
+      rv = handler ? callUser(ctx, handler, httpError, ctx) : this.httpErrorResponse(ctx, httpError);
     } catch (handlerError) {
       this.logger.error('The error handler failed', handlerError);
       return this.lastResort(ctx, handlerError);
@@ -415,7 +448,11 @@ export class App extends Scaffold {
   private finish(ctx: StatefulContext, response: Response): void {
     let sent: MaybePromise<void>;
     try {
-      sent = sendResponse(ctx.raw!, response, ctx.request.method === 'HEAD');
+      const isHead = ctx.request.method === 'HEAD';
+      // A streamed body is produced while it is sent (e.g. a generator reading `request`): give it the context.
+      sent = response.isStreamed && !isHead
+        ? runInStorage(ctx, () => sendResponse(ctx.raw!, response, false))
+        : sendResponse(ctx.raw!, response, isHead);
     } catch (err) {
       this.logger.error('Sending the response failed', err);
       ctx.raw!.destroy();
@@ -439,19 +476,25 @@ export class App extends Scaffold {
       ctx.request.cleanup().catch((err: unknown) => this.logger.error('Removing upload temp files failed', err));
     }
     const bp = this.blueprintOf(ctx);
-    if (!this.teardownRequestFuncs.length && !bp?.teardownRequestFuncs.length) return;
+    if (!this.teardownRequestFuncs.length && !bp?.teardownRequestFuncs.length) {
+      releaseStorage(ctx);
+      return;
+    }
     const error = ctx[STATE].error;
     const hooks: TeardownFn[] = [];
     if (bp) for (let i = bp.teardownRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.teardownRequestFuncs[i]!);
     for (let i = this.teardownRequestFuncs.length - 1; i >= 0; i--) hooks.push(this.teardownRequestFuncs[i]!);
+    const pending: Promise<unknown>[] = [];
     for (const hook of hooks) {
       try {
-        const rv = hook(error, ctx);
-        if (isPromiseLike(rv)) Promise.resolve(rv).catch((err: unknown) => this.logger.error('A teardown hook failed', err));
+        const rv = callUser(ctx, hook, error, ctx);
+        if (isPromiseLike(rv)) pending.push(Promise.resolve(rv).catch((err: unknown) => this.logger.error('A teardown hook failed', err)));
       } catch (err) {
         this.logger.error('A teardown hook failed', err);
       }
     }
+    if (pending.length) void Promise.all(pending).then(() => releaseStorage(ctx));
+    else releaseStorage(ctx);
   }
 
   private addRule(rule: string, handler: Handler<never>, options: RouteOptions, endpoint: string): void {
@@ -497,7 +540,7 @@ function endpointFromHandler(handler: Handler<never>, rule: string): string {
 
 function runBeforeHooks(ctx: RequestContext, hooks: readonly ((c: RequestContext) => unknown)[], start: number): unknown {
   for (let i = start; i < hooks.length; i++) {
-    const rv = hooks[i]!(ctx);
+    const rv = callUser(ctx, hooks[i]!, ctx, undefined);
     if (isPromiseLike(rv)) {
       const next = i + 1;
       return Promise.resolve(rv).then((value) => value ?? runBeforeHooks(ctx, hooks, next));
@@ -514,7 +557,7 @@ function runAfterHooks(
   response: Response,
 ): MaybePromise<Response> {
   for (let i = start; i < hooks.length; i++) {
-    const rv = hooks[i]!(response, ctx);
+    const rv = callUser(ctx, hooks[i]!, response, ctx);
     if (isPromiseLike(rv)) {
       const next = i + 1;
       return Promise.resolve(rv).then((value) =>

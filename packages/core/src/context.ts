@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { App } from './app.js';
 import type { Request } from './request.js';
 import type { ServerResponse } from 'node:http';
+import { isPromiseLike } from './maybe-promise.js';
 import type { SessionData, SessionLike } from './session-interface.js';
 import type { Response } from './response.js';
 
@@ -31,6 +32,8 @@ export class RequestContext extends AppContext {
   routingError: unknown = null;
   /** Set once `openSession` ran; null when no session interface is installed. */
   sessionValue: SessionLike | null = null;
+  /** True while a lazily opened session (see `SessionInterface.saveUnopened`) waits for its first use. */
+  sessionPending = false;
   /** Callbacks registered with `afterThisRequest`. */
   readonly afterThisRequest: Array<(response: Response) => Response | void | Promise<Response | void>> = [];
 
@@ -45,6 +48,7 @@ export class RequestContext extends AppContext {
   /** The session of this request. Throws a how-to when no session interface is installed. */
   get session(): SessionLike<SessionData> {
     if (this.sessionValue === null) {
+      if (this.sessionPending) return this.openPendingSession();
       throw new Error(
         this.app.sessionInterface
           ? 'The session is not open yet for this request.'
@@ -53,40 +57,157 @@ export class RequestContext extends AppContext {
     }
     return this.sessionValue;
   }
+
+  private openPendingSession(): SessionLike<SessionData> {
+    this.sessionPending = false;
+    const app = this.app;
+    const si = app.sessionInterface!;
+    const opened = si.openSession(app, this.request);
+    if (isPromiseLike(opened)) {
+      // Swallow the stray promise's outcome: the error below is the one to report.
+      Promise.resolve(opened).catch(() => {});
+      throw new TypeError(
+        `${si.constructor.name}.openSession returned a promise, but the interface has saveUnopened(), which ` +
+          'promises a synchronous openSession. Remove saveUnopened() to have the session opened (and awaited) before each request.',
+      );
+    }
+    return (this.sessionValue = opened ?? si.makeNullSession(app));
+  }
 }
 
-export const contextStorage = new AsyncLocalStorage<AppContext>();
+/**
+ * How `request`, `session` and `g` find the running request.
+ *
+ * Two mechanisms, because on Node 20 AsyncLocalStorage is expensive: while any
+ * store is in use, node runs an async-hooks callback for every async resource
+ * and promise in the process (about 15 % of a hello-world server's throughput,
+ * see docs/benchmarks.md), whether or not the code needs the context.
+ *
+ * - `active`: the context of the code micro is running right now. micro sets
+ *   it around every call into user code, so synchronous views and hooks (and
+ *   the synchronous part of any) see their request for free.
+ * - `storage` (AsyncLocalStorage): needed only by code that continues after
+ *   an `await` or in a promise callback. micro calls a user function inside
+ *   `storage.run()` until the function has once returned a non-promise; async
+ *   functions always return promises, so they always get it. While no request
+ *   holds the storage, it is disabled and costs nothing.
+ */
+const storage = new AsyncLocalStorage<AppContext>();
+let active: AppContext | undefined;
+/** Functions that returned a non-promise: called without the storage from then on. */
+const provenSync = new WeakSet<object>();
+/** Requests and app contexts using the storage; it is disabled when none is left. */
+let storageHolders = 0;
+const HOLDS = Symbol('micro.storageHold');
+type Holder = AppContext & { [HOLDS]?: boolean };
+
+/** The context of the running code, or undefined outside of any. */
+export function currentContext(): AppContext | undefined {
+  return active ?? storage.getStore();
+}
+
+/** Run `fn(a, b)` with `ctx` as the current context for its synchronous part only. */
+export function withContext<A, B, R>(ctx: AppContext, fn: (a: A, b: B) => R, a: A, b: B): R {
+  const prev = active;
+  active = ctx;
+  try {
+    return fn(a, b);
+  } finally {
+    active = prev;
+  }
+}
+
+/** Make `ctx` current until `exitContext(<the returned value>)`; for code that cannot pass a callback cheaply. */
+export function enterContext(ctx: AppContext): AppContext | undefined {
+  const prev = active;
+  active = ctx;
+  return prev;
+}
+
+export function exitContext(prev: AppContext | undefined): void {
+  active = prev;
+}
+
+/**
+ * Call user code (a view, hook or error handler) in `ctx`: inside the
+ * AsyncLocalStorage when it may continue asynchronously, else with `active` only.
+ */
+export function callUser<A, B, R>(ctx: AppContext, fn: (a: A, b: B) => R, a: A, b: B): R {
+  const prev = active;
+  active = ctx;
+  try {
+    if (!provenSync.has(fn)) {
+      holdStorage(ctx);
+      const rv = storage.run(ctx, fn, a, b);
+      if (!isPromiseLike(rv)) provenSync.add(fn);
+      return rv;
+    }
+    const rv = fn(a, b);
+    // A function that returned plain values before now returned a promise: its
+    // callbacks ran without the storage; give it the storage from the next call on.
+    if (isPromiseLike(rv)) provenSync.delete(fn);
+    return rv;
+  } finally {
+    active = prev;
+  }
+}
+
+/** Run `fn` inside the AsyncLocalStorage with `ctx`, holding it until `release(ctx)`. */
+export function runInStorage<R>(ctx: AppContext, fn: () => R): R {
+  const prev = active;
+  active = ctx;
+  try {
+    holdStorage(ctx);
+    return storage.run(ctx, fn);
+  } finally {
+    active = prev;
+  }
+}
+
+function holdStorage(ctx: Holder): void {
+  if (ctx[HOLDS]) return;
+  ctx[HOLDS] = true;
+  storageHolders++;
+}
+
+/** The request (or app context) is over: let the storage switch off when nothing else uses it. */
+export function releaseStorage(ctx: Holder): void {
+  if (!ctx[HOLDS]) return;
+  ctx[HOLDS] = false;
+  if (--storageHolders === 0) storage.disable();
+}
 
 const OUTSIDE_REQUEST =
   'Working outside of request context. This typically means that you attempted to use functionality ' +
   'that needed an active HTTP request (request, session, g). Pass the context argument your handler ' +
-  'receives, or see docs/testing.md for how to test such code.';
+  'receives, or see docs/testing.md for how to test such code. (A view that is not `async` and returns a ' +
+  'promise only sometimes can lose the context in its callbacks: declare it `async`.)';
 
 const OUTSIDE_APP =
   'Working outside of application context. Use it inside a request, or wrap the code in `app.appContext(() => …)`.';
 
 /** The request context of the running request; throws outside of one. */
 export function currentRequestContext(): RequestContext {
-  const ctx = contextStorage.getStore();
+  const ctx = active ?? storage.getStore();
   if (ctx instanceof RequestContext) return ctx;
   throw new OutsideContextError(OUTSIDE_REQUEST);
 }
 
 /** The app or request context of the running code; throws outside of both. */
 export function currentAppContext(): AppContext {
-  const ctx = contextStorage.getStore();
+  const ctx = active ?? storage.getStore();
   if (ctx) return ctx;
   throw new OutsideContextError(OUTSIDE_APP);
 }
 
 /** True inside a request (Flask's `has_request_context`). */
 export function hasRequestContext(): boolean {
-  return contextStorage.getStore() instanceof RequestContext;
+  return currentContext() instanceof RequestContext;
 }
 
 /** True inside a request or `app.appContext()` (Flask's `has_app_context`). */
 export function hasAppContext(): boolean {
-  return contextStorage.getStore() !== undefined;
+  return currentContext() !== undefined;
 }
 
 /**
@@ -133,4 +254,9 @@ export const currentApp: App = localProxy(() => currentAppContext().app);
 export function afterThisRequest<F extends (response: Response) => Response | void | Promise<Response | void>>(fn: F): F {
   currentRequestContext().afterThisRequest.push(fn);
   return fn;
+}
+
+/** @internal For tests and diagnostics: how many requests or app contexts hold the AsyncLocalStorage. */
+export function storageHolderCount(): number {
+  return storageHolders;
 }

@@ -60,4 +60,11 @@ export interface SessionInterface<S extends SessionLike<any> = SessionLike<any>>
   makeNullSession(app: App): S;
   /** True for the stand-in: core skips `saveSession` for it. */
   isNullSession(session: S): boolean;
+  /**
+   * Optional, and it marks `openSession` as synchronous. Core then opens the
+   * session on its first use (most requests of a typical app never touch it),
+   * and for a request that never used it calls this instead of `saveSession`:
+   * e.g. to refresh a permanent session's cookie, as Flask does on every request.
+   */
+  saveUnopened?(app: App, request: Request, response: Response): void;
 }

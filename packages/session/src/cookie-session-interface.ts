@@ -38,6 +38,17 @@ export abstract class CookieSessionInterface extends SessionInterface<Session> {
     }
   }
 
+  /**
+   * Cookie sessions open lazily (core opens them on first use). A request
+   * that never used its session needs a save only to refresh the cookie of a
+   * permanent session (SESSION_REFRESH_EACH_REQUEST), as Flask does.
+   */
+  saveUnopened(app: App, request: Request, response: Response): void {
+    if (!app.config.SESSION_REFRESH_EACH_REQUEST || !this.getSessionCookie(app, request)) return;
+    const session = this.openSession(app, request);
+    if (session !== null) this.saveSession(app, session, response);
+  }
+
   saveSession(app: App, session: Session, response: Response): void {
     if (!this.prepareSave(app, session, response)) return;
     // prepareSave only says yes for an app with keys: the session was opened with them.

@@ -10,6 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { base64urlDecode, base64urlEncode } from './base64.js';
 import { deriveKey, type KeyDerivation, type SecretKey } from './derived-keys.js';
 import { BadSignature, BadTimeSignature, SignatureExpired } from './errors.js';
+import { HmacSha1 } from './hmac-sha1.js';
 
 export interface SignerOptions {
   /** One key, or several newest first (the first signs; each is tried when verifying). */
@@ -31,6 +32,8 @@ export class Signer {
   readonly keyDerivation: KeyDerivation;
   /** Derived keys, in the order secret keys were given. */
   protected readonly keys: readonly Buffer[];
+  /** For SHA-1 (the default), each key's precomputed HMAC; see hmac-sha1.ts. */
+  private readonly sha1Macs: ReadonlyMap<Buffer, HmacSha1> | null;
 
   constructor(options: SignerOptions) {
     const secrets = Array.isArray(options.secretKeys) ? (options.secretKeys as readonly SecretKey[]) : [options.secretKeys as SecretKey];
@@ -43,6 +46,7 @@ export class Signer {
     this.digest = options.digest ?? 'sha1';
     this.keyDerivation = options.keyDerivation ?? 'django-concat';
     this.keys = secrets.map((s) => deriveKey(s, this.salt, this.digest, this.keyDerivation));
+    this.sha1Macs = this.digest.toLowerCase() === 'sha1' ? new Map(this.keys.map((k) => [k, new HmacSha1(k)])) : null;
   }
 
   /** The base64url signature of `value` with the newest key. */
@@ -86,6 +90,8 @@ export class Signer {
   }
 
   protected mac(key: Buffer, value: string): Buffer {
+    const fast = this.sha1Macs?.get(key);
+    if (fast) return fast.digestString(value);
     return createHmac(this.digest, key).update(value, 'utf8').digest();
   }
 }

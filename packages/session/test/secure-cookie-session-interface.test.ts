@@ -194,6 +194,89 @@ describe('reading and writing sessions', () => {
     }
   });
 
+  describe('lazy opening', () => {
+    /** Counts openSession calls, to see when core opens the session. */
+    class CountingInterface extends SecureCookieSessionInterface {
+      opened = 0;
+      override openSession(app: App, req: Parameters<SecureCookieSessionInterface['openSession']>[1]) {
+        this.opened++;
+        return super.openSession(app, req);
+      }
+    }
+
+    function countingApp(config: Record<string, unknown> = {}) {
+      const app = quietApp({ config: { SECRET_KEY: 's', ...config } });
+      const si = new CountingInterface();
+      app.sessionInterface = si;
+      app.get('/login', () => ((session.permanent = true), session.set('u', 1), 'ok'));
+      app.get('/plain', () => 'plain');
+      return { app, si };
+    }
+
+    it('never opens the session of a request that does not use it and carries no cookie', async () => {
+      const { app, si } = countingApp();
+      const r = await app.testClient().get('/plain');
+      expect(r.text).toBe('plain');
+      expect(si.opened).toBe(0);
+      expect(r.headers.getSetCookie()).toEqual([]);
+      expect(r.headers.get('vary')).toBeNull();
+    });
+
+    it('still refreshes a permanent cookie on a request that never used the session, as Flask does', async () => {
+      const { app, si } = countingApp();
+      const client = app.testClient();
+      await client.get('/login');
+      const before = si.opened;
+      const r = await client.get('/plain');
+      expect(si.opened).toBe(before + 1);
+      const [cookie] = r.headers.getSetCookie();
+      expect(cookie).toMatch(/^session=.+; Expires=.+; HttpOnly; Path=\/; SameSite=Lax$/);
+      // Flask adds Vary: Cookie whenever it sets the cookie.
+      expect(r.headers.get('vary')).toBe('Cookie');
+    });
+
+    it('does not open an unused session when SESSION_REFRESH_EACH_REQUEST is off', async () => {
+      const { app, si } = countingApp({ SESSION_REFRESH_EACH_REQUEST: false });
+      const client = app.testClient();
+      await client.get('/login');
+      const before = si.opened;
+      const r = await client.get('/plain');
+      expect(si.opened).toBe(before);
+      expect(r.headers.getSetCookie()).toEqual([]);
+    });
+
+    it('opens the session once, in a before-request hook, and the view sees the same object', async () => {
+      const { app, si } = countingApp();
+      let fromHook: unknown;
+      app.beforeRequest(() => {
+        fromHook = session.get('u');
+      });
+      app.get('/same', (_params, ctx) => String(ctx.session === (app.sessionInterface && ctx.session) && fromHook));
+      const client = app.testClient();
+      await client.get('/login');
+      const before = si.opened;
+      expect((await client.get('/same')).text).toBe('1');
+      expect(si.opened).toBe(before + 1);
+    });
+
+    it('answers 500 with a clear log line when a subclass with saveUnopened opens asynchronously', async () => {
+      const app = quietApp({ config: { SECRET_KEY: 's' } });
+      const errors: unknown[] = [];
+      app.logger = { ...app.logger, error: (...args: unknown[]) => errors.push(args[1]) };
+      class AsyncOpen extends SecureCookieSessionInterface {
+        // A JavaScript subclass could do this; TypeScript's types forbid it.
+        override openSession(a: App, r: Parameters<SecureCookieSessionInterface['openSession']>[1]) {
+          return Promise.resolve(super.openSession(a, r)) as unknown as Session;
+        }
+      }
+      app.sessionInterface = new AsyncOpen();
+      app.get('/', () => String(session.get('u')));
+      const r = await app.testClient().get('/');
+      expect(r.status).toBe(500);
+      expect(String(errors[0])).toMatch(/AsyncOpen\.openSession returned a promise.*saveUnopened/);
+    });
+  });
+
   it('rotates keys: a cookie signed with a fallback is read, and the next one is signed with SECRET_KEY', async () => {
     const old = dumpsSessionCookie({ user: 'ann' }, 'old-key');
     const app = quietApp({ config: { SECRET_KEY: 'new-key', SECRET_KEY_FALLBACKS: ['older-key', 'old-key'] } });
