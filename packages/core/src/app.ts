@@ -184,9 +184,29 @@ export class App extends Scaffold {
 
   /** @internal Runs the request inside its context; never throws. */
   runRequest(ctx: StatefulContext): void {
+    let rv: unknown;
+    try {
+      rv = this.preprocessAndDispatch(ctx);
+    } catch (err) {
+      this.respond(ctx, err, true);
+      return;
+    }
+    if (isPromiseLike(rv)) {
+      // One promise between an async view and the response (each costs more while AsyncLocalStorage is on).
+      Promise.resolve(rv).then(
+        (value) => this.respond(ctx, value, false),
+        (err: unknown) => this.respond(ctx, err, true),
+      );
+    } else {
+      this.respond(ctx, rv, false);
+    }
+  }
+
+  /** Turn the view's value (or its error, when `failed`) into the response and send it. */
+  private respond(ctx: StatefulContext, value: unknown, failed: boolean): void {
     let result: MaybePromise<Response>;
     try {
-      result = this.fullDispatch(ctx);
+      result = failed ? this.handleUserException(ctx, value) : this.finalizeRequest(ctx, value, false);
     } catch (err) {
       result = this.lastResort(ctx, err);
     }
@@ -198,22 +218,6 @@ export class App extends Scaffold {
     } else {
       this.finish(ctx, result);
     }
-  }
-
-  private fullDispatch(ctx: StatefulContext): MaybePromise<Response> {
-    let rv: unknown;
-    try {
-      rv = this.preprocessAndDispatch(ctx);
-    } catch (err) {
-      return this.handleUserException(ctx, err);
-    }
-    if (isPromiseLike(rv)) {
-      return Promise.resolve(rv).then(
-        (value) => this.finalizeRequest(ctx, value, false),
-        (err: unknown) => this.handleUserException(ctx, err),
-      );
-    }
-    return this.finalizeRequest(ctx, rv, false);
   }
 
   private preprocessAndDispatch(ctx: StatefulContext): unknown {

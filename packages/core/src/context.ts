@@ -168,13 +168,35 @@ function holdStorage(ctx: Holder): void {
   if (ctx[HOLDS]) return;
   ctx[HOLDS] = true;
   storageHolders++;
+  holdsTotal++;
 }
 
 /** The request (or app context) is over: let the storage switch off when nothing else uses it. */
 export function releaseStorage(ctx: Holder): void {
   if (!ctx[HOLDS]) return;
   ctx[HOLDS] = false;
-  if (--storageHolders === 0) storage.disable();
+  if (--storageHolders === 0 && idleTimer === undefined) scheduleIdleCheck();
+}
+
+// Switching the storage on and off costs node a few async-hooks calls each time.
+// Under steady async traffic the number of holders touches zero between requests
+// all the time, so the storage is switched off only after a quiet second.
+const IDLE_MS = 1000;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+let holdsAtLastCheck = 0;
+let holdsTotal = 0;
+
+function scheduleIdleCheck(): void {
+  holdsAtLastCheck = holdsTotal;
+  idleTimer = setTimeout(checkIdle, IDLE_MS);
+  idleTimer.unref();
+}
+
+function checkIdle(): void {
+  idleTimer = undefined;
+  if (storageHolders > 0) return; // the next release schedules another check
+  if (holdsTotal === holdsAtLastCheck) storage.disable();
+  else scheduleIdleCheck();
 }
 
 const OUTSIDE_REQUEST =

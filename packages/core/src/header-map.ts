@@ -75,6 +75,7 @@ export class HeaderMap implements Iterable<[string, string]> {
   addToken(name: string, value: string): this {
     const current = this.get(name);
     if (!current) return this.set(name, value);
+    if (current === value) return this; // the common repeat, e.g. Vary: Cookie added twice
     const tokens = current.split(',').map((t) => t.trim().toLowerCase());
     if (!tokens.includes(value.toLowerCase()) && !tokens.includes('*')) this.set(name, `${current}, ${value}`);
     return this;
@@ -106,10 +107,19 @@ function isIterable(value: object): value is Iterable<readonly [string, string]>
   return typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function';
 }
 
+// Names already checked; apps use a handful, so a name is scanned once, not per response.
+const checkedNames = new Set<string>();
+
 function checkHeader(name: string, value: string): void {
   // Header injection guard: CR/LF in a header would let a caller write new headers.
   if (typeof value !== 'string') throw new TypeError(`Header ${JSON.stringify(name)} must be a string, got ${typeof value}`);
-  if (INVALID_VALUE.test(value) || INVALID_VALUE.test(name)) {
-    throw new TypeError(`Header ${JSON.stringify(name)} contains a newline or NUL character, which is not allowed`);
+  if (!checkedNames.has(name)) {
+    if (INVALID_VALUE.test(name)) throw newlineError(name);
+    if (checkedNames.size < 1000) checkedNames.add(name);
   }
+  if (INVALID_VALUE.test(value)) throw newlineError(name);
+}
+
+function newlineError(name: string): TypeError {
+  return new TypeError(`Header ${JSON.stringify(name)} contains a newline or NUL character, which is not allowed`);
 }

@@ -118,9 +118,11 @@ export function withCharset(mimetype: string): string {
 }
 
 const UNSAFE_URI_CHARS = /[^\x21-\x7e]/gu;
+const HAS_UNSAFE_URI_CHAR = /[^\x21-\x7e]/u;
 
 /** Percent-encode what a Location header cannot carry; reject CR/LF outright. */
 export function iriToUri(location: string): string {
+  if (!HAS_UNSAFE_URI_CHAR.test(location)) return location;
   if (/[\r\n\0]/.test(location)) {
     throw new TypeError('A redirect location must not contain CR, LF or NUL characters');
   }

@@ -7,7 +7,9 @@
 import { Buffer } from 'node:buffer';
 
 export function base64urlEncode(data: Uint8Array | string): string {
-  return (typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).toString('base64url');
+  if (typeof data === 'string') return Buffer.from(data, 'utf8').toString('base64url');
+  if (Buffer.isBuffer(data)) return data.toString('base64url');
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64url');
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

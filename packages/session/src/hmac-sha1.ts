@@ -140,6 +140,11 @@ export class HmacSha1 {
       loadBlock(buf, off);
       compress(H);
     }
+    return this.outer();
+  }
+
+  /** The outer hash over the inner digest in H: the MAC. */
+  private outer(): Buffer {
     const i0 = H[0]!;
     const i1 = H[1]!;
     const i2 = H[2]!;

@@ -12,7 +12,8 @@ const EPOCH = 'Thu, 01 Jan 1970 00:00:00 GMT';
  * cookie this way measured about 25% more session writes per second.
  */
 export class SessionCookieTemplate {
-  private key = '';
+  private name: string | null = null;
+  private attrs: SessionCookieAttributes | null = null;
   private head = '';
   private beforeExpires = '';
   private afterExpires = '';
@@ -23,18 +24,30 @@ export class SessionCookieTemplate {
       if (expires !== null) options.expires = expires;
       return serializeCookie(name, value, options);
     }
-    const key = `${name}\0${attrs.domain}\0${attrs.path}\0${attrs.httpOnly}\0${attrs.secure}\0${attrs.sameSite}\0${attrs.partitioned}`;
-    if (key !== this.key) {
+    if (name !== this.name || !sameAttributes(attrs, this.attrs)) {
       // serializeCookie puts Expires right after the value and Domain, as Werkzeug does.
       const full = serializeCookie(name, '', { ...attrs, maxSize: 0, expires: 0 });
       const at = full.indexOf(`; Expires=${EPOCH}`);
       this.head = `${name}=`;
       this.beforeExpires = full.slice(this.head.length, at);
       this.afterExpires = full.slice(at + `; Expires=${EPOCH}`.length);
-      this.key = key;
+      this.name = name;
+      this.attrs = { ...attrs };
     }
     return expires === null
       ? this.head + value + this.beforeExpires + this.afterExpires
       : `${this.head}${value}${this.beforeExpires}; Expires=${expires.toUTCString()}${this.afterExpires}`;
   }
+}
+
+function sameAttributes(a: SessionCookieAttributes, b: SessionCookieAttributes | null): boolean {
+  return (
+    b !== null &&
+    a.domain === b.domain &&
+    a.path === b.path &&
+    a.httpOnly === b.httpOnly &&
+    a.secure === b.secure &&
+    a.sameSite === b.sameSite &&
+    a.partitioned === b.partitioned
+  );
 }

@@ -255,8 +255,10 @@ function varyCookie(response: Response): void {
 /** Werkzeug's `dump_cookie` warning, through the app's logger instead of Python's warnings. */
 function warnIfTooLarge(app: App, name: string, value: string, header: string): void {
   const limit = app.config.MAX_COOKIE_SIZE;
+  // UTF-8 needs at most 3 bytes per UTF-16 unit: most headers are clearly small enough.
+  if (!limit || header.length * 3 <= limit) return;
   const size = Buffer.byteLength(header);
-  if (!limit || size <= limit) return;
+  if (size <= limit) return;
   const valueSize = Buffer.byteLength(value);
   app.logger.warn(
     `The '${name}' cookie is too large: the value was ${valueSize} bytes but the header required ${size - valueSize}` +

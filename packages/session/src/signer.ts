@@ -171,11 +171,18 @@ function toDate(ts: number): Date | undefined {
 
 /** itsdangerous' `int_to_bytes`: 8-byte big-endian, leading zero bytes stripped. */
 export function encodeTimestamp(seconds: number): string {
+  // Every cookie signed within the same second carries the same timestamp.
+  if (seconds === lastTimestamp) return lastEncoded;
   if (!Number.isSafeInteger(seconds) || seconds < 0) throw new RangeError(`Invalid timestamp ${seconds}`);
   const bytes: number[] = [];
   for (let n = seconds; n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256);
-  return Buffer.from(bytes).toString('base64url');
+  lastEncoded = Buffer.from(bytes).toString('base64url');
+  lastTimestamp = seconds;
+  return lastEncoded;
 }
+
+let lastTimestamp = -1;
+let lastEncoded = '';
 
 /** itsdangerous' `bytes_to_int`: at most 8 bytes, else malformed (`null`). */
 export function decodeTimestamp(text: string): number | null {

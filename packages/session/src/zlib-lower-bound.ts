@@ -24,6 +24,9 @@ const TABLE_BITS = 13; // 8192 slots: at most half full for MAX_INPUT
 const slots = new Int32Array(1 << TABLE_BITS);
 const slotGeneration = new Uint32Array(1 << TABLE_BITS);
 let generation = 0;
+// log2 of every count that can occur, so the entropy sum needs no Math.log2 per symbol.
+const LOG2 = new Float64Array(MAX_INPUT + 2);
+for (let i = 1; i < LOG2.length; i++) LOG2[i] = Math.log2(i);
 
 /** Add `t`; false when it was already there. */
 function addTrigram(t: number): boolean {
@@ -57,11 +60,13 @@ export function zlibLowerBound(input: Uint8Array): number {
     fixedBits += b < 144 ? 8 : 9;
   }
   const total = n + 1; // the literals and one end-of-block symbol
-  let entropyBits = Math.log2(total);
+  const logTotal = LOG2[total]!;
+  // Σ c·log2(total / c) over the byte values, plus the end-of-block symbol (count 1).
+  let entropyBits = logTotal;
   for (let i = 0; i < n; i++) {
     const c = counts[input[i]!]!;
     if (c === 0) continue; // this byte value was already counted
-    entropyBits += c * Math.log2(total / c);
+    entropyBits += c * (logTotal - LOG2[c]!);
     counts[input[i]!] = 0;
   }
   // Round down a hair so floating-point error can never push the bound up.

@@ -157,12 +157,17 @@ export function parseMultipart(
       parser.end(source);
       return;
     }
-    const activePump = pumpBody(source, limits.maxContentLength, (chunk) => parser.write(chunk));
+    const activePump = pumpBody(
+      source,
+      limits.maxContentLength,
+      (chunk) => parser.write(chunk),
+      (error) => {
+        if (error) fail(error);
+        else if (!settled) parser.end();
+      },
+    );
     pump = activePump;
     parser.on('drain', () => activePump.resume());
-    activePump.done.then(() => {
-      if (!settled) parser.end();
-    }, fail);
   });
 }
 

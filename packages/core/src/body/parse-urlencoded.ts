@@ -4,7 +4,7 @@ import type { BodyLimits } from './body-limits.js';
 import { MultiDict } from './multidict.js';
 import { parseQueryString } from './parse-query-string.js';
 import type { ParsedForm } from './parsed-form.js';
-import { readBody } from './read-body.js';
+import { collectBody } from './read-body.js';
 
 /**
  * Parse an `application/x-www-form-urlencoded` body. `MAX_FORM_MEMORY_SIZE`
@@ -12,22 +12,28 @@ import { readBody } from './read-body.js';
  * `Content-Length`; here the streamed bytes are counted too, so a chunked body
  * cannot slip past it. `MAX_FORM_PARTS` does not apply (nor does it in Werkzeug).
  */
-export async function parseUrlencoded(source: IncomingMessage | Buffer, limits: BodyLimits): Promise<ParsedForm> {
+export function parseUrlencoded(source: IncomingMessage | Buffer, limits: BodyLimits): Promise<ParsedForm> {
   const { maxContentLength, maxFormMemorySize } = limits;
-  let body: Buffer;
   if (Buffer.isBuffer(source)) {
-    if (maxContentLength !== null && source.length > maxContentLength) throw tooLarge('MAX_CONTENT_LENGTH');
-    if (maxFormMemorySize !== null && source.length > maxFormMemorySize) throw tooLarge('MAX_FORM_MEMORY_SIZE');
-    body = source;
-  } else {
-    const limit = smallest(maxContentLength, maxFormMemorySize);
-    body = await readBody(source, limit);
+    if (maxContentLength !== null && source.length > maxContentLength) return Promise.reject(tooLarge('MAX_CONTENT_LENGTH'));
+    if (maxFormMemorySize !== null && source.length > maxFormMemorySize) return Promise.reject(tooLarge('MAX_FORM_MEMORY_SIZE'));
+    return Promise.resolve(formOf(source));
   }
-  // Invalid raw UTF-8 becomes U+FFFD; Werkzeug would fail to decode and return an
-  // empty form. Invalid percent-escapes are kept literally, as in Werkzeug.
-  const form = new MultiDict(parseQueryString(body.toString('utf8')));
-  return { form, files: new MultiDict(), cleanup: async () => {} };
+  return new Promise((resolve, reject) => {
+    collectBody(source, smallest(maxContentLength, maxFormMemorySize), (error, body) => {
+      if (error) reject(error);
+      else resolve(formOf(body!));
+    });
+  });
 }
+
+// Invalid raw UTF-8 becomes U+FFFD; Werkzeug would fail to decode and return an
+// empty form. Invalid percent-escapes are kept literally, as in Werkzeug.
+function formOf(body: Buffer): ParsedForm {
+  return { form: new MultiDict(parseQueryString(body.toString('utf8'))), files: new MultiDict(), cleanup: noCleanup };
+}
+
+const noCleanup = (): Promise<void> => Promise.resolve();
 
 function smallest(a: number | null, b: number | null): number | null {
   if (a === null) return b;

@@ -2,8 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import { BadRequest, PayloadTooLarge } from '../errors.js';
 
 export interface BodyPump {
-  /** Settles once: resolves at the end of the body, rejects with a 413 or 400. */
-  readonly done: Promise<void>;
   /** Bytes received so far. */
   received: number;
   /** Continue after `onChunk` returned `false`. */
@@ -13,7 +11,10 @@ export interface BodyPump {
 }
 
 /**
- * Feed the body of `req` to `onChunk`, enforcing `limit` (bytes) while streaming.
+ * Feed the body of `req` to `onChunk`, enforcing `limit` (bytes) while streaming;
+ * `onEnd` is called once: with null at the end of the body, or with a 413 or 400.
+ * (A callback rather than a promise: a body read makes no promise of its own,
+ * so each await a handler does on it costs one promise, not a chain.)
  *
  * - A `Content-Length` over the limit rejects at once, before a byte is read;
  *   Node's server discards the unread body after the response, so the client
@@ -25,19 +26,18 @@ export interface BodyPump {
  * bytes are read and thrown away: destroying it would reset the connection and
  * the client would never see the error response.
  */
-export function pumpBody(req: IncomingMessage, limit: number | null, onChunk: (chunk: Buffer) => boolean): BodyPump {
-  let resolveDone!: () => void;
-  let rejectDone!: (error: unknown) => void;
-  const done = new Promise<void>((resolve, reject) => {
-    resolveDone = resolve;
-    rejectDone = reject;
-  });
+export function pumpBody(
+  req: IncomingMessage,
+  limit: number | null,
+  onChunk: (chunk: Buffer) => boolean,
+  onEnd: (error: Error | null) => void,
+): BodyPump {
   let received = 0;
   let settled = false;
 
   const detach = (): void => {
     req.off('data', onData);
-    req.off('end', onEnd);
+    req.off('end', onStreamEnd);
     req.off('error', onError);
     req.off('close', onClose);
   };
@@ -47,9 +47,9 @@ export function pumpBody(req: IncomingMessage, limit: number | null, onChunk: (c
     detach();
     if (error) {
       drain(req);
-      rejectDone(error);
+      onEnd(error);
     } else {
-      resolveDone();
+      onEnd(null);
     }
   };
   function onData(chunk: Buffer): void {
@@ -58,7 +58,7 @@ export function pumpBody(req: IncomingMessage, limit: number | null, onChunk: (c
     if (limit !== null && received > limit) settle(tooLarge(limit));
     else if (!onChunk(chunk)) req.pause();
   }
-  function onEnd(): void {
+  function onStreamEnd(): void {
     settle();
   }
   function onError(error: Error): void {
@@ -72,7 +72,6 @@ export function pumpBody(req: IncomingMessage, limit: number | null, onChunk: (c
   // A plain data property, not a getter: an accessor in this object literal
   // made V8 take a slow path that cost a third of POST throughput (measured).
   const pump: BodyPump = {
-    done,
     received: 0,
     resume: () => {
       if (!settled) req.resume();
@@ -82,7 +81,7 @@ export function pumpBody(req: IncomingMessage, limit: number | null, onChunk: (c
       settled = true;
       detach();
       drain(req);
-      resolveDone();
+      onEnd(null);
     },
   };
 
@@ -98,11 +97,11 @@ export function pumpBody(req: IncomingMessage, limit: number | null, onChunk: (c
   if (limit !== null && declared !== null && declared > limit) {
     // Leave the stream untouched: Node dumps an unconsumed body after the response.
     settled = true;
-    rejectDone(tooLarge(limit));
+    onEnd(tooLarge(limit));
     return pump;
   }
   req.on('data', onData);
-  req.on('end', onEnd);
+  req.on('end', onStreamEnd);
   req.on('error', onError);
   req.on('close', onClose);
   req.resume();

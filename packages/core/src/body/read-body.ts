@@ -8,11 +8,23 @@ import { pumpBody } from './pump-body.js';
  * streamed bytes pass it — and with 400 (`BadRequest`) when the client
  * disconnects before the end.
  */
-export async function readBody(req: IncomingMessage, limit: number | null): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number | null): Promise<Buffer> {
+  return new Promise((resolve, reject) => collectBody(req, limit, (error, body) => (error ? reject(error) : resolve(body!))));
+}
+
+/** `readBody` with a callback: called once, with the body or with the error. */
+export function collectBody(req: IncomingMessage, limit: number | null, done: (error: Error | null, body?: Buffer) => void): void {
   const chunks: Buffer[] = [];
-  await pumpBody(req, limit, (chunk) => {
-    chunks.push(chunk);
-    return true;
-  }).done;
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  pumpBody(
+    req,
+    limit,
+    (chunk) => {
+      chunks.push(chunk);
+      return true;
+    },
+    (error) => {
+      if (error) done(error);
+      else done(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    },
+  );
 }
