@@ -35,17 +35,23 @@ export interface AppOptions {
   config?: Partial<ConfigValues>;
 }
 
-/** Per-request state the app keeps beside the public context. */
-interface RequestState {
-  rule: Rule | null;
-  /** The unhandled error of this request, passed to teardown hooks. */
-  error: unknown;
-  /** Saving is attempted at most once: a failed save is never retried with an error page's state. */
-  sessionSaveAttempted: boolean;
-}
+const RULE = Symbol('micro.rule');
+const ERROR = Symbol('micro.error');
+const SAVED = Symbol('micro.sessionSaveAttempted');
+const BP = Symbol('micro.blueprint');
+const BP_ENDPOINT = Symbol('micro.blueprintEndpoint');
 
-const STATE = Symbol('micro.requestState');
-type StatefulContext = RequestContext & { [STATE]: RequestState };
+/** The request context plus what the app tracks per request, under symbols (one object per request). */
+class StatefulContext extends RequestContext {
+  [RULE]: Rule | null = null;
+  /** The unhandled error of this request, passed to teardown hooks. */
+  [ERROR]: unknown = null;
+  /** Saving is attempted at most once: a failed save is never retried with an error page's state. */
+  [SAVED] = false;
+  /** The blueprint of the endpoint named in [BP_ENDPOINT], cached by blueprintOf. */
+  [BP]: Blueprint | undefined = undefined;
+  [BP_ENDPOINT]: string | null = null;
+}
 
 /**
  * The application (Flask's `Flask` object): routes, hooks, error handlers,
@@ -177,8 +183,7 @@ export class App extends Scaffold {
 
   private handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const request = new Request(req, this.config);
-    const ctx = new RequestContext(this, request, res) as StatefulContext;
-    ctx[STATE] = { rule: null, error: null, sessionSaveAttempted: false };
+    const ctx = new StatefulContext(this, request, res);
     withContext(ctx, runRequest, this, ctx);
   }
 
@@ -230,7 +235,7 @@ export class App extends Scaffold {
     } else {
       try {
         const match = this.router.match(request.method, request.path);
-        ctx[STATE].rule = match.rule;
+        ctx[RULE] = match.rule;
         ctx.params = request.viewArgs = match.params;
         ctx.endpoint = request.endpoint = match.rule.endpoint;
       } catch (err) {
@@ -280,7 +285,7 @@ export class App extends Scaffold {
 
   private dispatchRequest(ctx: StatefulContext): unknown {
     if (ctx.routingError) throw ctx.routingError;
-    const rule = ctx[STATE].rule!;
+    const rule = ctx[RULE]!;
     if (ctx.request.method === 'OPTIONS' && rule.provideAutomaticOptions) {
       const response = new Response('', { status: 200 });
       response.headers.set('Allow', this.router.allowedMethods(ctx.request.path).join(', '));
@@ -320,10 +325,11 @@ export class App extends Scaffold {
 
   private processResponse(ctx: StatefulContext, response: Response): MaybePromise<Response> {
     const bp = this.blueprintOf(ctx);
-    if (!ctx.afterThisRequest.length && !this.afterRequestFuncs.length && !bp?.afterRequestFuncs.length) {
+    const once = ctx.afterThisRequestFuncs;
+    if (once === null && !this.afterRequestFuncs.length && !bp?.afterRequestFuncs.length) {
       return this.saveSession(ctx, response);
     }
-    const hooks: Array<(r: Response, c: RequestContext) => unknown> = [...ctx.afterThisRequest];
+    const hooks: Array<(r: Response, c: RequestContext) => unknown> = once === null ? [] : [...once];
     if (bp) for (let i = bp.afterRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.afterRequestFuncs[i]!);
     for (let i = this.afterRequestFuncs.length - 1; i >= 0; i--) hooks.push(this.afterRequestFuncs[i]!);
     const rv = hooks.length ? runAfterHooks(ctx, hooks, 0, response) : response;
@@ -343,16 +349,16 @@ export class App extends Scaffold {
   private saveSessionNow(ctx: StatefulContext, response: Response): MaybePromise<Response> {
     const si = this.sessionInterface;
     const session = ctx.sessionValue;
-    if (!si || ctx[STATE].sessionSaveAttempted) return response;
+    if (!si || ctx[SAVED]) return response;
     if (!session) {
       if (ctx.sessionPending && si.saveUnopened) {
-        ctx[STATE].sessionSaveAttempted = true;
+        ctx[SAVED] = true;
         si.saveUnopened(this, ctx.request, response);
       }
       return response;
     }
     if (si.isNullSession(session)) return response;
-    ctx[STATE].sessionSaveAttempted = true;
+    ctx[SAVED] = true;
     const saved = si.saveSession(this, session, response);
     return isPromiseLike(saved) ? Promise.resolve(saved).then(() => response) : response;
   }
@@ -386,7 +392,7 @@ export class App extends Scaffold {
     if (err instanceof HTTPException) {
       httpError = err;
     } else {
-      ctx[STATE].error = err;
+      ctx[ERROR] = err;
       this.logger.error(`Exception on ${ctx.request.path} [${ctx.request.method}]`, err);
       this.propagate(ctx, err);
       httpError = new InternalServerError(undefined, { cause: err });
@@ -432,19 +438,24 @@ export class App extends Scaffold {
     return errorResponse(err, this.config.DEBUG);
   }
 
-  private findErrorHandler(ctx: RequestContext, err: unknown): ((e: unknown, c: RequestContext) => unknown) | undefined {
+  private findErrorHandler(ctx: StatefulContext, err: unknown): ((e: unknown, c: RequestContext) => unknown) | undefined {
     const bp = this.blueprintOf(ctx);
     return bp?.errorHandlers.find(err) ?? this.errorHandlers.find(err);
   }
 
-  private blueprintOf(ctx: RequestContext): Blueprint | undefined {
-    const name = ctx.request.blueprint;
-    return name === null ? undefined : this.blueprints.get(name);
+  private blueprintOf(ctx: StatefulContext): Blueprint | undefined {
+    // Looked up several times per request; the endpoint is fixed once routing ran.
+    if (ctx[BP_ENDPOINT] !== ctx.request.endpoint) {
+      const name = ctx.request.blueprint;
+      ctx[BP] = name === null ? undefined : this.blueprints.get(name);
+      ctx[BP_ENDPOINT] = ctx.request.endpoint;
+    }
+    return ctx[BP];
   }
 
   /** When even error handling failed: a bare 500 that reveals nothing. */
   private lastResort(ctx: StatefulContext, err: unknown): Response {
-    ctx[STATE].error ??= err;
+    ctx[ERROR] ??= err;
     this.logger.error(`Exception on ${ctx.request.path} [${ctx.request.method}]`, err);
     return errorResponse(new InternalServerError(), false);
   }
@@ -484,7 +495,7 @@ export class App extends Scaffold {
       releaseStorage(ctx);
       return;
     }
-    const error = ctx[STATE].error;
+    const error = ctx[ERROR];
     const hooks: TeardownFn[] = [];
     if (bp) for (let i = bp.teardownRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.teardownRequestFuncs[i]!);
     for (let i = this.teardownRequestFuncs.length - 1; i >= 0; i--) hooks.push(this.teardownRequestFuncs[i]!);

@@ -18,8 +18,13 @@ export class OutsideContextError extends Error {}
 
 /** What lives as long as a unit of work with the app: the app and `g`. */
 export class AppContext {
-  readonly g: G = {};
+  private gValue: G | undefined = undefined;
   constructor(readonly app: App) {}
+
+  /** Flask's `g`: made on first use (most requests never touch it). */
+  get g(): G {
+    return (this.gValue ??= {});
+  }
 }
 
 /** Everything about one request; handlers get it as their second argument. */
@@ -34,8 +39,8 @@ export class RequestContext extends AppContext {
   sessionValue: SessionLike | null = null;
   /** True while a lazily opened session (see `SessionInterface.saveUnopened`) waits for its first use. */
   sessionPending = false;
-  /** Callbacks registered with `afterThisRequest`. */
-  readonly afterThisRequest: Array<(response: Response) => Response | void | Promise<Response | void>> = [];
+  /** Callbacks registered with `afterThisRequest`; null until the first. */
+  afterThisRequestFuncs: Array<(response: Response) => Response | void | Promise<Response | void>> | null = null;
 
   constructor(
     app: App,
@@ -274,7 +279,7 @@ export const currentApp: App = localProxy(() => currentAppContext().app);
 
 /** Run `fn` with the response of the current request, after the view (Flask's `after_this_request`). */
 export function afterThisRequest<F extends (response: Response) => Response | void | Promise<Response | void>>(fn: F): F {
-  currentRequestContext().afterThisRequest.push(fn);
+  (currentRequestContext().afterThisRequestFuncs ??= []).push(fn);
   return fn;
 }
 

@@ -61,6 +61,10 @@ function fromTuple(rv: readonly unknown[], endpoint: string | undefined): Respon
   } else {
     headers = second as HeadersInit;
   }
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    // Headers go to the constructor, so a given Content-Type is set once, not default-then-replaced.
+    return new Response(body, { status, headers });
+  }
   const response = fromBody(body, endpoint);
   if (status !== undefined) response.status = status;
   if (headers) response.headers.extend(headers);

@@ -71,6 +71,9 @@ export class JweCookieCodec {
   private readonly byKid = new Map<string, Buffer>();
   private readonly sortKeys: boolean;
   private readonly maxLength: number;
+  // Tokens issued in the same second share their protected header: keep the last one of each direction.
+  private issued: { iat: number; header: string; aad: Buffer } | null = null;
+  private lastRead: { text: string; header: Header; aad: Buffer } | null = null;
 
   constructor(options: JweCookieCodecOptions) {
     this.current = deriveEncryptionKey(options.secretKey);
@@ -85,11 +88,16 @@ export class JweCookieCodec {
   /** A compact JWE holding `data`, issued at `now` (whole Unix seconds). */
   encrypt(data: Record<string, unknown> | ReadonlyMap<string, unknown>, now: number = nowSeconds()): string {
     const plaintext = taggedDumps(data, { sortKeys: this.sortKeys });
-    const header = base64urlEncode(`{"alg":"dir","enc":"A256GCM","kid":"${this.current.kid}","iat":${Math.floor(now)}}`);
+    const iat = Math.floor(now);
+    if (this.issued?.iat !== iat) {
+      const text = base64urlEncode(`{"alg":"dir","enc":"A256GCM","kid":"${this.current.kid}","iat":${iat}}`);
+      this.issued = { iat, header: text, aad: Buffer.from(text, 'ascii') };
+    }
+    const { header, aad } = this.issued;
     const iv = pooledRandomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
-    cipher.setAAD(Buffer.from(header, 'ascii'));
-    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    cipher.setAAD(aad);
+    const ciphertext = joined(cipher.update(plaintext, 'utf8'), cipher.final());
     return `${header}..${base64urlEncode(iv)}.${base64urlEncode(ciphertext)}.${base64urlEncode(cipher.getAuthTag())}`;
   }
 
@@ -103,7 +111,9 @@ export class JweCookieCodec {
     const parts = token.split('.');
     if (parts.length !== 5 || parts[1] !== '') throw new BadSignature('Not a compact JWE with direct encryption');
     const [h, , ivText, ctText, tagText] = parts as [string, string, string, string, string];
-    const header = parseHeader(h);
+    let read = this.lastRead;
+    if (read?.text !== h) read = this.lastRead = { text: h, header: parseHeader(h), aad: Buffer.from(h, 'ascii') };
+    const header = read.header;
     const key = this.byKid.get(header.kid);
     if (key === undefined) throw new BadSignature('The token was encrypted with an unknown key');
     const iv = base64urlDecode(ivText);
@@ -115,9 +125,9 @@ export class JweCookieCodec {
     let plaintext: Buffer;
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
-      decipher.setAAD(Buffer.from(h, 'ascii'));
+      decipher.setAAD(read.aad);
       decipher.setAuthTag(tag);
-      plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+      plaintext = joined(decipher.update(ciphertext), decipher.final());
     } catch (err) {
       throw new BadSignature('The token failed authentication', undefined, { cause: err });
     }
@@ -131,6 +141,11 @@ export class JweCookieCodec {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BadPayload('The session payload is not a JSON object');
     return { data: data as Record<string, unknown>, timestamp: header.iat };
   }
+}
+
+/** `a` + `b` without a copy when `b` is empty (GCM's final() always is). */
+function joined(a: Buffer, b: Buffer): Buffer {
+  return b.length === 0 ? a : Buffer.concat([a, b]);
 }
 
 function parseHeader(text: string): Header {
