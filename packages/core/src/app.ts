@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { AppTestClient, TEST_REQUEST_HEADER, type AppTestClientOptions } from './app-test-client.js';
 import type { Blueprint } from './blueprint.js';
 import { Config, type ConfigValues } from './config.js';
-import { AppContext, RequestContext, callUser, currentContext, enterContext, exitContext, releaseStorage, runInStorage, withContext } from './context.js';
+import { AppContext, RequestContext, callUser, currentContext, enterContext, exitContext, releaseStorage, runInStorage } from './context.js';
 import { errorResponse } from './error-response.js';
 import { BadRequest, HTTPException, InternalServerError, RequestRedirect } from './errors.js';
 import { makeResponse } from './make-response.js';
@@ -184,11 +184,16 @@ export class App extends Scaffold {
   private handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const request = new Request(req, this.config);
     const ctx = new StatefulContext(this, request, res);
-    withContext(ctx, runRequest, this, ctx);
+    const prev = enterContext(ctx);
+    try {
+      this.runRequest(ctx);
+    } finally {
+      exitContext(prev);
+    }
   }
 
-  /** @internal Runs the request inside its context; never throws. */
-  runRequest(ctx: StatefulContext): void {
+  /** Runs the request (its context is current); never throws. */
+  private runRequest(ctx: StatefulContext): void {
     let rv: unknown;
     try {
       rv = this.preprocessAndDispatch(ctx);
@@ -543,10 +548,6 @@ function isTrustedHost(hostHeader: string, trusted: readonly string[]): boolean 
 }
 
 type TeardownFn = (error: unknown, ctx: RequestContext) => unknown;
-
-function runRequest(app: App, ctx: StatefulContext): void {
-  app.runRequest(ctx);
-}
 
 function endpointFromHandler(handler: Handler<never>, rule: string): string {
   // Anonymous arrow functions have no name: fall back to the rule, so they still route.

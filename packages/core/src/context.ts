@@ -73,7 +73,8 @@ export class RequestContext extends AppContext {
       Promise.resolve(opened).catch(() => {});
       throw new TypeError(
         `${si.constructor.name}.openSession returned a promise, but the interface has saveUnopened(), which ` +
-          'promises a synchronous openSession. Remove saveUnopened() to have the session opened (and awaited) before each request.',
+          'promises a synchronous openSession. Make openSession synchronous, or build the interface on ' +
+          'SessionInterface, whose sessions are opened (and awaited) before each request.',
       );
     }
     return (this.sessionValue = opened ?? si.makeNullSession(app));
@@ -109,17 +110,6 @@ type Holder = AppContext & { [HOLDS]?: boolean };
 /** The context of the running code, or undefined outside of any. */
 export function currentContext(): AppContext | undefined {
   return active ?? storage.getStore();
-}
-
-/** Run `fn(a, b)` with `ctx` as the current context for its synchronous part only. */
-export function withContext<A, B, R>(ctx: AppContext, fn: (a: A, b: B) => R, a: A, b: B): R {
-  const prev = active;
-  active = ctx;
-  try {
-    return fn(a, b);
-  } finally {
-    active = prev;
-  }
 }
 
 /** Make `ctx` current until `exitContext(<the returned value>)`; for code that cannot pass a callback cheaply. */
