@@ -45,12 +45,8 @@ export function pumpBody(
     if (settled) return;
     settled = true;
     detach();
-    if (error) {
-      drain(req);
-      onEnd(error);
-    } else {
-      onEnd(null);
-    }
+    if (error) drain(req);
+    onEnd(error ?? null);
   };
   function onData(chunk: Buffer): void {
     received += chunk.length;
