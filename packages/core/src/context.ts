@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { promiseHooks } from 'node:v8';
 import type { App } from './app.js';
 import type { Request } from './request.js';
 import type { ServerResponse } from 'node:http';
@@ -84,28 +85,29 @@ export class RequestContext extends AppContext {
 /**
  * How `request`, `session` and `g` find the running request.
  *
- * Two mechanisms, because on Node 20 AsyncLocalStorage is expensive: while any
- * store is in use, node runs an async-hooks callback for every async resource
- * and promise in the process (about 15 % of a hello-world server's throughput,
- * see docs/benchmarks.md), whether or not the code needs the context.
+ * On Node 20 AsyncLocalStorage is expensive: while any store is in use, node
+ * runs async-hooks callbacks for every async resource and promise in the
+ * process (about 15 % of a hello-world server's throughput, 9 % of a server
+ * whose handler awaits its body; see docs/benchmarks.md). micro follows the
+ * request through promises only, which costs a third of that:
  *
- * - `active`: the context of the code micro is running right now. micro sets
- *   it around every call into user code, so synchronous views and hooks (and
- *   the synchronous part of any) see their request for free.
- * - `storage` (AsyncLocalStorage): needed only by code that continues after
- *   an `await` or in a promise callback. micro calls a user function inside
- *   `storage.run()` until the function has once returned a non-promise; async
- *   functions always return promises, so they always get it. While no request
- *   holds the storage, it is disabled and costs nothing.
+ * - `active` is the context of the code running now. micro sets it around
+ *   every call into user code, so synchronous code sees its request for free.
+ * - V8 promise hooks stamp each promise created while a context is active with
+ *   that context, and make it active again while the promise's callbacks (and
+ *   the code after an `await`) run. So a context follows `await`, `.then` and
+ *   everything built on promises, as in Python's contextvars; it does not
+ *   follow raw timer and event callbacks (wrap those with
+ *   `copyCurrentRequestContext`, as in Flask).
+ * - `storage` (AsyncLocalStorage) is kept for `app.appContext()`, the test
+ *   client's session transactions and streamed bodies, which node's stream
+ *   machinery resumes from raw callbacks.
+ *
+ * Both are switched on while a request or app context holds them and off
+ * after a quiet second, so an idle process pays nothing.
  */
 const storage = new AsyncLocalStorage<AppContext>();
 let active: AppContext | undefined;
-/** Functions that returned a non-promise: called without the storage from then on. */
-const provenSync = new WeakSet<object>();
-/** Requests and app contexts using the storage; it is disabled when none is left. */
-let storageHolders = 0;
-const HOLDS = Symbol('micro.storageHold');
-type Holder = AppContext & { [HOLDS]?: boolean };
 
 /** The context of the running code, or undefined outside of any. */
 export function currentContext(): AppContext | undefined {
@@ -123,59 +125,109 @@ export function exitContext(prev: AppContext | undefined): void {
   active = prev;
 }
 
-/**
- * Call user code (a view, hook or error handler) in `ctx`: inside the
- * AsyncLocalStorage when it may continue asynchronously, else with `active` only.
- */
+/** Call user code (a view, hook or error handler) in `ctx`; its promises carry `ctx` on. */
 export function callUser<A, B, R>(ctx: AppContext, fn: (a: A, b: B) => R, a: A, b: B): R {
   const prev = active;
   active = ctx;
   try {
-    if (!provenSync.has(fn)) {
-      holdStorage(ctx);
-      const rv = storage.run(ctx, fn, a, b);
-      if (!isPromiseLike(rv)) provenSync.add(fn);
-      return rv;
-    }
-    const rv = fn(a, b);
-    // A function that returned plain values before now returned a promise: its
-    // callbacks ran without the storage; give it the storage from the next call on.
-    if (isPromiseLike(rv)) provenSync.delete(fn);
-    return rv;
+    hold(ctx);
+    return fn(a, b);
   } finally {
     active = prev;
   }
 }
 
-/** Run `fn` inside the AsyncLocalStorage with `ctx`, holding it until `release(ctx)`. */
+/** Run `fn` inside the AsyncLocalStorage with `ctx`, holding it until `releaseStorage(ctx)`. */
 export function runInStorage<R>(ctx: AppContext, fn: () => R): R {
   const prev = active;
   active = ctx;
   try {
-    holdStorage(ctx);
+    hold(ctx);
     return storage.run(ctx, fn);
   } finally {
     active = prev;
   }
 }
 
-function holdStorage(ctx: Holder): void {
-  if (ctx[HOLDS]) return;
-  ctx[HOLDS] = true;
-  storageHolders++;
+/**
+ * Wrap `fn` so that it runs in the current request's context wherever it is
+ * called from: a timer, an event listener, a callback-style API (Flask's
+ * `copy_current_request_context`). Promises and `await` need no wrapping.
+ */
+export function copyCurrentRequestContext<F extends (...args: never[]) => unknown>(fn: F): F {
+  const ctx = currentRequestContext();
+  return function (this: unknown, ...args: Parameters<F>): ReturnType<F> {
+    const holder = {};
+    const prev = active;
+    active = ctx;
+    let rv: unknown;
+    try {
+      hold(holder);
+      rv = fn.apply(this, args);
+    } catch (err) {
+      releaseStorage(holder);
+      throw err;
+    } finally {
+      active = prev;
+    }
+    if (isPromiseLike(rv)) {
+      const release = () => releaseStorage(holder);
+      Promise.resolve(rv).then(release, release);
+    } else {
+      releaseStorage(holder);
+    }
+    return rv as ReturnType<F>;
+  } as F;
+}
+
+// --- promise hooks ----------------------------------------------------------
+
+const STAMP = Symbol('micro.context');
+type Stamped = Promise<unknown> & { [STAMP]?: AppContext };
+/** `active` as it was before each promise callback now running (they do not nest, but be safe). */
+const saved: (AppContext | undefined)[] = [];
+let stopHooks: (() => void) | undefined;
+
+function onInit(promise: Stamped): void {
+  if (active !== undefined) promise[STAMP] = active;
+}
+
+function onBefore(promise: Stamped): void {
+  saved.push(active);
+  active = promise[STAMP];
+}
+
+function onAfter(): void {
+  active = saved.pop();
+}
+
+// --- holders ----------------------------------------------------------------
+
+/** Requests, app contexts and copied callbacks in flight; the hooks and storage are switched off when none is left. */
+let holders = 0;
+const HOLDS = Symbol('micro.holds');
+type Holder = { [HOLDS]?: boolean };
+
+function hold(h: object): void {
+  const holder = h as Holder;
+  if (holder[HOLDS]) return;
+  holder[HOLDS] = true;
+  holders++;
   holdsTotal++;
+  stopHooks ??= promiseHooks.createHook({ init: onInit, before: onBefore, after: onAfter }) as () => void;
 }
 
-/** The request (or app context) is over: let the storage switch off when nothing else uses it. */
-export function releaseStorage(ctx: Holder): void {
-  if (!ctx[HOLDS]) return;
-  ctx[HOLDS] = false;
-  if (--storageHolders === 0 && idleTimer === undefined) scheduleIdleCheck();
+/** The request (or app context) is over: let the hooks and storage switch off when nothing else uses them. */
+export function releaseStorage(h: object): void {
+  const holder = h as Holder;
+  if (!holder[HOLDS]) return;
+  holder[HOLDS] = false;
+  if (--holders === 0 && idleTimer === undefined) scheduleIdleCheck();
 }
 
-// Switching the storage on and off costs node a few async-hooks calls each time.
-// Under steady async traffic the number of holders touches zero between requests
-// all the time, so the storage is switched off only after a quiet second.
+// Switching on and off costs node a few calls each time. Under steady async
+// traffic the number of holders touches zero between requests all the time,
+// so everything is switched off only after a quiet second.
 const IDLE_MS = 1000;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 let holdsAtLastCheck = 0;
@@ -189,16 +241,22 @@ function scheduleIdleCheck(): void {
 
 function checkIdle(): void {
   idleTimer = undefined;
-  if (storageHolders > 0) return; // the next release schedules another check
-  if (holdsTotal === holdsAtLastCheck) storage.disable();
-  else scheduleIdleCheck();
+  if (holders > 0) return; // the next release schedules another check
+  if (holdsTotal !== holdsAtLastCheck) {
+    scheduleIdleCheck();
+    return;
+  }
+  storage.disable();
+  stopHooks?.();
+  stopHooks = undefined;
+  saved.length = 0;
 }
 
 const OUTSIDE_REQUEST =
   'Working outside of request context. This typically means that you attempted to use functionality ' +
-  'that needed an active HTTP request (request, session, g). Pass the context argument your handler ' +
-  'receives, or see docs/testing.md for how to test such code. (A view that is not `async` and returns a ' +
-  'promise only sometimes can lose the context in its callbacks: declare it `async`.)';
+  'that needed an active HTTP request (request, session, g). The context follows awaits and promise ' +
+  'callbacks, not raw timer or event callbacks: wrap those with copyCurrentRequestContext(), or pass the ' +
+  'context argument your handler receives. See docs/testing.md for how to test such code.';
 
 const OUTSIDE_APP =
   'Working outside of application context. Use it inside a request, or wrap the code in `app.appContext(() => …)`.';
@@ -275,5 +333,5 @@ export function afterThisRequest<F extends (response: Response) => Response | vo
 
 /** @internal For tests and diagnostics: how many requests or app contexts hold the AsyncLocalStorage. */
 export function storageHolderCount(): number {
-  return storageHolders;
+  return holders;
 }

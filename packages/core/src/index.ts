@@ -10,6 +10,7 @@ export {
   g,
   currentApp,
   afterThisRequest,
+  copyCurrentRequestContext,
   hasRequestContext,
   hasAppContext,
   type G,

@@ -2,7 +2,8 @@
 // synchronous user code, through AsyncLocalStorage for code that continues
 // after an await — and the storage switched off when no request needs it.
 import { describe, expect, it } from 'vitest';
-import { App, abort, g, request } from '@micro/core';
+import { EventEmitter } from 'node:events';
+import { App, abort, copyCurrentRequestContext, g, hasRequestContext, request } from '@micro/core';
 import { Readable } from 'node:stream';
 import { storageHolderCount } from '../src/context.js';
 
@@ -41,7 +42,6 @@ describe('context locals without and with AsyncLocalStorage', () => {
       return 'ok';
     });
     const client = app.testClient();
-    await client.get('/sync'); // first call of a function: run in the storage until proven synchronous
     await client.get('/sync');
     expect(storageHolderCount()).toBe(0);
     await client.get('/async');
@@ -49,19 +49,63 @@ describe('context locals without and with AsyncLocalStorage', () => {
     expect(storageHolderCount()).toBe(0);
   });
 
-  it('a view that turned out synchronous, then returns a promise, gets the storage on its next call', async () => {
+  it('a view that is not async and returns a promise only sometimes keeps its context on the first such call', async () => {
     const app = new App();
     let slow = false;
     app.get('/sometimes', () => (slow ? tick().then(() => request.path) : request.path));
     const client = app.testClient();
     expect((await client.get('/sometimes')).text).toBe('/sometimes');
-    expect((await client.get('/sometimes')).text).toBe('/sometimes');
     slow = true;
-    // This first promise-returning call loses the context in its callback: a 500 …
-    app.logger = { error: () => {}, warn: () => {}, info: () => {} };
-    expect((await client.get('/sometimes')).status).toBe(500);
-    // … and from then on the view runs with the storage.
     expect((await client.get('/sometimes')).text).toBe('/sometimes');
+  });
+
+  it('never shows a request another one: promises made outside any request, awaited by many', async () => {
+    const app = new App();
+    let release!: () => void;
+    const shared = new Promise<void>((resolve) => (release = resolve)); // made outside any request
+    app.get('/wait', async () => {
+      await shared;
+      const afterShared = request.args.get('id');
+      await shared.then(() => tick());
+      return `${afterShared}:${request.args.get('id')}`;
+    });
+    const client = app.testClient();
+    const pending = Array.from({ length: 20 }, (_, i) => client.get(`/wait?id=${i}`).then((r) => r.text));
+    await tick(5);
+    release();
+    expect(await Promise.all(pending)).toEqual(Array.from({ length: 20 }, (_, i) => `${i}:${i}`));
+  });
+
+  it('does not follow raw timer and event callbacks; copyCurrentRequestContext carries it there', async () => {
+    const app = new App();
+    app.logger = { error: () => {}, warn: () => {}, info: () => {} };
+    app.get('/raw', async () => {
+      const seen = await new Promise<string>((resolve) => setTimeout(() => resolve(hasRequestContext() ? request.path : 'none'), 1));
+      return seen;
+    });
+    app.get('/copied', async () => {
+      const emitter = new EventEmitter();
+      const seen = new Promise<string>((resolve) =>
+        emitter.on('data', copyCurrentRequestContext((x: string) => resolve(`${x} ${request.path}`))),
+      );
+      setTimeout(() => emitter.emit('data', 'got'), 1);
+      const later = await new Promise<string>((resolve) =>
+        setTimeout(
+          copyCurrentRequestContext(async () => {
+            await tick();
+            resolve(String(request.args.get('q')));
+          }),
+          1,
+        ),
+      );
+      return `${await seen} ${later}`;
+    });
+    const client = app.testClient();
+    expect((await client.get('/raw')).text).toBe('none');
+    expect((await client.get('/copied?q=x')).text).toBe('got /copied x');
+    expect(() => copyCurrentRequestContext(() => 1)).toThrow(/outside of request context/);
+    await tick(5);
+    expect(storageHolderCount()).toBe(0);
   });
 
   it('gives the context to async error handlers, after-request and teardown hooks, and to streamed bodies', async () => {
