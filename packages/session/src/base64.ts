@@ -27,29 +27,15 @@ for (let i = 0; i < 64; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
  * request decodes three of them.
  */
 export function base64urlDecode(text: string): Buffer | null {
-  const out = Buffer.allocUnsafe(decodedLength(text.length));
-  return base64urlDecodeInto(text, out, 0) < 0 ? null : out;
-}
-
-/** Bytes that `text.length` characters of unpadded base64 decode to (junk for an impossible length, which decoding rejects). */
-export function decodedLength(chars: number): number {
-  return (chars * 3) >> 2;
-}
-
-/**
- * Decode `text` into `out` at `offset` (as `base64urlDecode`, without
- * allocating); the number of bytes written, or -1 when `text` is not canonical.
- * `out` must have `decodedLength(text.length)` bytes free at `offset`.
- */
-export function base64urlDecodeInto(text: string, out: Uint8Array, offset: number): number {
   const n = text.length;
   const rest = n & 3;
-  if (rest === 1) return -1;
+  if (rest === 1) return null;
+  const out = Buffer.allocUnsafe((n * 3) >> 2);
   const full = n - rest;
-  let o = offset;
+  let o = 0;
   for (let i = 0; i < full; i += 4) {
     const v = (sextet(text, i) << 18) | (sextet(text, i + 1) << 12) | (sextet(text, i + 2) << 6) | sextet(text, i + 3);
-    if (v < 0) return -1;
+    if (v < 0) return null;
     out[o++] = v >> 16;
     out[o++] = (v >> 8) & 0xff;
     out[o++] = v & 0xff;
@@ -57,17 +43,17 @@ export function base64urlDecodeInto(text: string, out: Uint8Array, offset: numbe
   if (rest === 2) {
     const a = sextet(text, full);
     const b = sextet(text, full + 1);
-    if ((a | b) < 0 || (b & 0x0f) !== 0) return -1;
-    out[o++] = (a << 2) | (b >> 4);
+    if ((a | b) < 0 || (b & 0x0f) !== 0) return null;
+    out[o] = (a << 2) | (b >> 4);
   } else if (rest === 3) {
     const a = sextet(text, full);
     const b = sextet(text, full + 1);
     const c = sextet(text, full + 2);
-    if ((a | b | c) < 0 || (c & 0x03) !== 0) return -1;
+    if ((a | b | c) < 0 || (c & 0x03) !== 0) return null;
     out[o++] = (a << 2) | (b >> 4);
-    out[o++] = ((b & 0x0f) << 4) | (c >> 2);
+    out[o] = ((b & 0x0f) << 4) | (c >> 2);
   }
-  return o - offset;
+  return out;
 }
 
 /** The 6-bit value of the character at `i`; -1 (making any OR of sextets negative) for a bad one. */

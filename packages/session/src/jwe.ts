@@ -15,7 +15,7 @@
 import { Buffer } from 'node:buffer';
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { pooledRandomBytes } from './random-pool.js';
-import { base64urlDecode, base64urlDecodeInto, base64urlEncode, decodedLength } from './base64.js';
+import { base64urlDecode, base64urlEncode } from './base64.js';
 import { toBytes, type SecretKey } from './derived-keys.js';
 import { BadPayload, BadSignature, SignatureExpired } from './errors.js';
 import { nowSeconds, type UnsignOptions } from './signer.js';
@@ -116,22 +116,18 @@ export class JweCookieCodec {
     const header = read.header;
     const key = this.byKid.get(header.kid);
     if (key === undefined) throw new BadSignature('The token was encrypted with an unknown key');
-    // IV, tag and ciphertext are decoded into one scratch buffer: node copies
-    // what it needs from them synchronously, so nothing is allocated per read.
-    const ivLength = decodedLength(ivText.length);
-    const tagLength = decodedLength(tagText.length);
-    const ctLength = decodedLength(ctText.length);
-    if (ivLength !== 12 || tagLength !== 16) throw new BadSignature('Malformed JWE parts');
-    const buf = scratch(28 + ctLength);
-    if (base64urlDecodeInto(ivText, buf, 0) < 0 || base64urlDecodeInto(tagText, buf, 12) < 0 || base64urlDecodeInto(ctText, buf, 28) < 0) {
+    const iv = base64urlDecode(ivText);
+    const ciphertext = base64urlDecode(ctText);
+    const tag = base64urlDecode(tagText);
+    if (iv === null || iv.length !== 12 || ciphertext === null || tag === null || tag.length !== 16) {
       throw new BadSignature('Malformed JWE parts');
     }
     let plaintext: Buffer;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(0, 12), { authTagLength: 16 });
+      const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
       decipher.setAAD(read.aad);
-      decipher.setAuthTag(buf.subarray(12, 28));
-      plaintext = joined(decipher.update(buf.subarray(28, 28 + ctLength)), decipher.final());
+      decipher.setAuthTag(tag);
+      plaintext = joined(decipher.update(ciphertext), decipher.final());
     } catch (err) {
       throw new BadSignature('The token failed authentication', undefined, { cause: err });
     }
@@ -145,14 +141,6 @@ export class JweCookieCodec {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BadPayload('The session payload is not a JSON object');
     return { data: data as Record<string, unknown>, timestamp: header.iat };
   }
-}
-
-let scratchBuffer = Buffer.allocUnsafe(1024);
-
-/** A reused buffer of at least `size` bytes, for data consumed before the next call. */
-function scratch(size: number): Buffer {
-  if (scratchBuffer.length < size) scratchBuffer = Buffer.allocUnsafe(Math.max(size, scratchBuffer.length * 2));
-  return scratchBuffer;
 }
 
 /** `a` + `b` without a copy when `b` is empty (GCM's final() always is). */
