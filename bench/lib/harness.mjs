@@ -85,7 +85,7 @@ export async function runScenario(scenario, peers, opts, ctx) {
     for (const peer of peers) {
       const cpuProfDir = profiled.has(peer.name) ? join(profileDir, scenario.name, peer.name) : undefined;
       try {
-        const server = await startServer(peer, { cpuProfDir, quiet: ctx.quiet });
+        const server = await startServer(peer, { cpuProfDir, quiet: ctx.quiet, nodeArgs: opts.nodeArgs });
         const req = await requestFor(scenario, server);
         await preflight(scenario, req);
         servers.push({ server, req, cpuProfDir, rounds: [] });
@@ -181,6 +181,7 @@ export async function runBench(opts, io = {}) {
     warmup: opts.warmup,
     connections: opts.connections,
     rounds: opts.rounds,
+    nodeArgs: opts.nodeArgs,
     seconds: Math.round((Date.now() - started) / 1000),
   };
   return { meta, outDir, rows, evaluations, skipped, failures: ctx.failures, profiles: ctx.profiles, table: renderTable(rows, evaluations) };

@@ -17,6 +17,7 @@ export const DEFAULTS = Object.freeze({
   cpuProf: /** @type {string[]|null} */ (null), // peers to profile; [] = micro's
   loadgen: 'auto', // auto = wrk when /usr/bin/wrk exists, else autocannon
   out: '', // results folder; '' = bench/results
+  nodeArgs: /** @type {string[]} */ ([]), // extra node/V8 flags for every server
 });
 
 const HELP = `Usage: pnpm --filter @micro/bench bench [options]   (or: node bench/run.mjs [options])
@@ -30,9 +31,11 @@ const HELP = `Usage: pnpm --filter @micro/bench bench [options]   (or: node benc
                         functions by self time per scenario                 env BENCH_CPU_PROF
   --loadgen <name>      auto | wrk | autocannon (default auto)              env BENCH_LOADGEN
   --out <dir>           results folder (default bench/results)              env BENCH_OUT
+  --node-args=<flags>   extra node flags for every server, space-separated,
+                        e.g. --node-args=--min-semi-space-size=8          env BENCH_NODE_ARGS
   --help`;
 
-const ENV_NAMES = ['duration', 'warmup', 'connections', 'rounds', 'only', 'scenario', 'cpu-prof', 'loadgen', 'out'];
+const ENV_NAMES = ['duration', 'warmup', 'connections', 'rounds', 'only', 'scenario', 'cpu-prof', 'loadgen', 'out', 'node-args'];
 
 const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -103,6 +106,13 @@ export function parseOptions(argv, env = {}) {
       case 'out':
         opts.out = value;
         break;
+      case 'node-args': {
+        const flags = value.split(/\s+/).filter(Boolean);
+        const bad = flags.find((f) => !f.startsWith('--'));
+        if (bad !== undefined) throw new Error(`--node-args takes node flags such as --max-semi-space-size=16, got "${bad}"`);
+        opts.nodeArgs = flags;
+        break;
+      }
       default:
         throw new Error(`Unknown option --${name}. Try --help.`);
     }

@@ -32,14 +32,14 @@ export function peakRss(pid) {
 
 /**
  * @param {import('./peers.mjs').Peer} peer
- * @param {{ cpuProfDir?: string, timeoutMs?: number, env?: Record<string,string>, quiet?: boolean }} [opts]
+ * @param {{ cpuProfDir?: string, timeoutMs?: number, env?: Record<string,string>, quiet?: boolean, nodeArgs?: string[] }} [opts]
  * @returns {Promise<{ peer: import('./peers.mjs').Peer, port: number, pid: number, url: string, peakRss: () => number|null, stop: () => Promise<void> }>}
  */
 export async function startServer(peer, opts = {}) {
   const file = serverFile(peer);
   if (!file) throw new Error(`No server file for peer "${peer.name}" in bench/servers/`);
   const port = await freePort();
-  const execArgv = ['--import', HOOKS];
+  const execArgv = ['--import', HOOKS, ...(opts.nodeArgs ?? [])];
   if (opts.cpuProfDir) {
     mkdirSync(opts.cpuProfDir, { recursive: true });
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);

@@ -226,6 +226,11 @@ describe('options', () => {
     expect(o).toMatchObject({ duration: 5, connections: 10, rounds: 2, only: ['raw-node', 'fastify'], cpuProf: [] });
     expect(parseOptions(['--cpu-prof', 'raw-node', '--scenario', 'hello']).cpuProf).toEqual(['raw-node']);
     expect(parseOptions(['--scenario', 'hello,session-read']).scenarios).toEqual(['hello', 'session-read']);
+    expect(parseOptions(['--node-args=--min-semi-space-size=8 --max-semi-space-size=16']).nodeArgs).toEqual([
+      '--min-semi-space-size=8',
+      '--max-semi-space-size=16',
+    ]);
+    expect(parseOptions([], { BENCH_NODE_ARGS: '--max-semi-space-size=16' }).nodeArgs).toEqual(['--max-semi-space-size=16']);
   });
 
   it('says what is wrong', () => {
@@ -233,6 +238,20 @@ describe('options', () => {
     expect(() => parseOptions(['--rounds', '0'])).toThrow(/positive/);
     expect(() => parseOptions(['--bogus', '1'])).toThrow(/Unknown option --bogus/);
     expect(() => parseOptions(['--duration'])).toThrow(/needs a value/);
+    expect(() => parseOptions(['--node-args=max-semi-space-size=8'])).toThrow(/node flags/);
+  });
+});
+
+describe('node flags for the servers', () => {
+  it('reach the server process (--node-args)', async () => {
+    const peer = PEERS.find((p: Peer) => p.name === 'raw-node')!;
+    const server = await startServer(peer, { quiet: true, nodeArgs: ['--max-semi-space-size=16'] });
+    try {
+      const cmdline = readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0');
+      expect(cmdline).toContain('--max-semi-space-size=16');
+    } finally {
+      await server.stop();
+    }
   });
 });
 
