@@ -1,5 +1,5 @@
 import type { App } from './app.js';
-import { RequestContext, releaseStorage, runInStorage } from './context.js';
+import { RequestContext, runHeld } from './context.js';
 import { Request } from './request.js';
 import { Response } from './response.js';
 import type { SessionData, SessionLike } from './session-interface.js';
@@ -61,7 +61,7 @@ export class AppTestClient extends TestClient {
     };
     const request = new Request(raw, app.config);
     const ctx = new RequestContext(app, request, null);
-    return runInStorage(ctx, async () => {
+    const transaction = async (): Promise<T> => {
       const session = await si.openSession(app, request);
       if (!session || si.isNullSession(session)) {
         throw new Error('The session backend did not open a session; is SECRET_KEY set?');
@@ -72,6 +72,7 @@ export class AppTestClient extends TestClient {
       await si.saveSession(app, session, response);
       this.cookies.store(response.headers.getAll('set-cookie'), url);
       return result;
-    }).finally(() => releaseStorage(ctx));
+    };
+    return runHeld(ctx, transaction, true);
   }
 }

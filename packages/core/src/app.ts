@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { AppTestClient, TEST_REQUEST_HEADER, type AppTestClientOptions } from './app-test-client.js';
 import type { Blueprint } from './blueprint.js';
 import { Config, type ConfigValues } from './config.js';
-import { AppContext, RequestContext, callUser, currentContext, enterContext, exitContext, releaseStorage, runInStorage } from './context.js';
+import { AppContext, RequestContext, callUser, currentContext, enterContext, exitContext, releaseContext, runHeld, runInStorage } from './context.js';
 import { errorResponse } from './error-response.js';
 import { BadRequest, HTTPException, InternalServerError, RequestRedirect } from './errors.js';
 import { makeResponse } from './make-response.js';
@@ -136,21 +136,7 @@ export class App extends Scaffold {
 
   /** Run `fn` with `currentApp` and `g` set, outside of any request (Flask's `app_context`). */
   appContext<T>(fn: () => T): T {
-    const ctx = new AppContext(this);
-    let rv: T;
-    try {
-      rv = runInStorage(ctx, fn);
-    } catch (err) {
-      releaseStorage(ctx);
-      throw err;
-    }
-    if (isPromiseLike(rv)) {
-      const release = () => releaseStorage(ctx);
-      Promise.resolve(rv).then(release, release);
-    } else {
-      releaseStorage(ctx);
-    }
-    return rv;
+    return runHeld(new AppContext(this), fn, true);
   }
 
   /** A node:http request listener; mount it in any node server. */
@@ -202,7 +188,7 @@ export class App extends Scaffold {
       return;
     }
     if (isPromiseLike(rv)) {
-      // One promise between an async view and the response (each costs more while AsyncLocalStorage is on).
+      // One promise between an async view and the response (each runs the context's promise hooks).
       Promise.resolve(rv).then(
         (value) => this.respond(ctx, value, false),
         (err: unknown) => this.respond(ctx, err, true),
@@ -497,7 +483,7 @@ export class App extends Scaffold {
     }
     const bp = this.blueprintOf(ctx);
     if (!this.teardownRequestFuncs.length && !bp?.teardownRequestFuncs.length) {
-      releaseStorage(ctx);
+      releaseContext(ctx);
       return;
     }
     const error = ctx[ERROR];
@@ -513,8 +499,8 @@ export class App extends Scaffold {
         this.logger.error('A teardown hook failed', err);
       }
     }
-    if (pending.length) void Promise.all(pending).then(() => releaseStorage(ctx));
-    else releaseStorage(ctx);
+    if (pending.length) void Promise.all(pending).then(() => releaseContext(ctx));
+    else releaseContext(ctx);
   }
 
   private addRule(rule: string, handler: Handler<never>, options: RouteOptions, endpoint: string): void {

@@ -137,7 +137,7 @@ export function callUser<A, B, R>(ctx: AppContext, fn: (a: A, b: B) => R, a: A, 
   }
 }
 
-/** Run `fn` inside the AsyncLocalStorage with `ctx`, holding it until `releaseStorage(ctx)`. */
+/** Run `fn` inside the AsyncLocalStorage with `ctx`, holding it until `releaseContext(ctx)`. */
 export function runInStorage<R>(ctx: AppContext, fn: () => R): R {
   const prev = active;
   active = ctx;
@@ -150,6 +150,34 @@ export function runInStorage<R>(ctx: AppContext, fn: () => R): R {
 }
 
 /**
+ * Run `fn` in `ctx`, held until it returns, throws or its promise settles.
+ * With `withStorage`, also inside the AsyncLocalStorage, so that raw callbacks
+ * started by `fn` see `ctx` as well.
+ */
+export function runHeld<R>(ctx: AppContext, fn: () => R, withStorage: boolean): R {
+  const holder = {};
+  const prev = active;
+  active = ctx;
+  let rv: R;
+  try {
+    hold(holder);
+    rv = withStorage ? storage.run(ctx, fn) : fn();
+  } catch (err) {
+    releaseContext(holder);
+    throw err;
+  } finally {
+    active = prev;
+  }
+  if (isPromiseLike(rv)) {
+    const release = () => releaseContext(holder);
+    Promise.resolve(rv).then(release, release);
+  } else {
+    releaseContext(holder);
+  }
+  return rv;
+}
+
+/**
  * Wrap `fn` so that it runs in the current request's context wherever it is
  * called from: a timer, an event listener, a callback-style API (Flask's
  * `copy_current_request_context`). Promises and `await` need no wrapping.
@@ -157,26 +185,7 @@ export function runInStorage<R>(ctx: AppContext, fn: () => R): R {
 export function copyCurrentRequestContext<F extends (...args: never[]) => unknown>(fn: F): F {
   const ctx = currentRequestContext();
   return function (this: unknown, ...args: Parameters<F>): ReturnType<F> {
-    const holder = {};
-    const prev = active;
-    active = ctx;
-    let rv: unknown;
-    try {
-      hold(holder);
-      rv = fn.apply(this, args);
-    } catch (err) {
-      releaseStorage(holder);
-      throw err;
-    } finally {
-      active = prev;
-    }
-    if (isPromiseLike(rv)) {
-      const release = () => releaseStorage(holder);
-      Promise.resolve(rv).then(release, release);
-    } else {
-      releaseStorage(holder);
-    }
-    return rv as ReturnType<F>;
+    return runHeld(ctx, () => fn.apply(this, args) as ReturnType<F>, false);
   } as F;
 }
 
@@ -218,7 +227,7 @@ function hold(h: object): void {
 }
 
 /** The request (or app context) is over: let the hooks and storage switch off when nothing else uses them. */
-export function releaseStorage(h: object): void {
+export function releaseContext(h: object): void {
   const holder = h as Holder;
   if (!holder[HOLDS]) return;
   holder[HOLDS] = false;
@@ -331,7 +340,7 @@ export function afterThisRequest<F extends (response: Response) => Response | vo
   return fn;
 }
 
-/** @internal For tests and diagnostics: how many requests or app contexts hold the AsyncLocalStorage. */
-export function storageHolderCount(): number {
+/** @internal For tests and diagnostics: how many requests, app contexts and copied callbacks hold the hooks and storage. */
+export function contextHolderCount(): number {
   return holders;
 }

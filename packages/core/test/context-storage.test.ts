@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { App, abort, copyCurrentRequestContext, g, hasRequestContext, request } from '@micro/core';
 import { Readable } from 'node:stream';
-import { storageHolderCount } from '../src/context.js';
+import { contextHolderCount } from '../src/context.js';
 
 const tick = (ms = 1) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,15 +38,15 @@ describe('context locals without and with AsyncLocalStorage', () => {
     app.get('/sync', () => 'ok');
     app.get('/async', async () => {
       await tick();
-      during = storageHolderCount();
+      during = contextHolderCount();
       return 'ok';
     });
     const client = app.testClient();
     await client.get('/sync');
-    expect(storageHolderCount()).toBe(0);
+    expect(contextHolderCount()).toBe(0);
     await client.get('/async');
     expect(during).toBe(1);
-    expect(storageHolderCount()).toBe(0);
+    expect(contextHolderCount()).toBe(0);
   });
 
   it('a view that is not async and returns a promise only sometimes keeps its context on the first such call', async () => {
@@ -105,7 +105,7 @@ describe('context locals without and with AsyncLocalStorage', () => {
     expect((await client.get('/copied?q=x')).text).toBe('got /copied x');
     expect(() => copyCurrentRequestContext(() => 1)).toThrow(/outside of request context/);
     await tick(5);
-    expect(storageHolderCount()).toBe(0);
+    expect(contextHolderCount()).toBe(0);
   });
 
   it('gives the context to async error handlers, after-request and teardown hooks, and to streamed bodies', async () => {
@@ -145,7 +145,7 @@ describe('context locals without and with AsyncLocalStorage', () => {
     expect(stream.headers.get('x-path')).toBe('/stream');
     await tick(20);
     expect(seen.sort()).toEqual(['teardown /conflict', 'teardown /stream']);
-    expect(storageHolderCount()).toBe(0);
+    expect(contextHolderCount()).toBe(0);
   });
 
   it('appContext() works for async functions and releases the storage afterwards', async () => {
@@ -156,8 +156,8 @@ describe('context locals without and with AsyncLocalStorage', () => {
       return `${String(g.x)}`;
     });
     expect(name).toBe('1');
-    expect(storageHolderCount()).toBe(0);
+    expect(contextHolderCount()).toBe(0);
     expect(app.appContext(() => 'sync')).toBe('sync');
-    expect(storageHolderCount()).toBe(0);
+    expect(contextHolderCount()).toBe(0);
   });
 });
