@@ -37,17 +37,24 @@ export class StoreConflictError extends Error {
   }
 }
 
-/** Reject with StoreUnavailableError when `promise` takes longer than `ms`. */
-export async function withTimeout<T>(store: string, ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError(store, `no answer within ${ms} ms`)), ms);
+/**
+ * Reject with StoreUnavailableError when `promise` takes longer than `ms`.
+ * One timer and one promise per command (no Promise.race, no AbortSignal): this
+ * runs on every request of a server-side session.
+ */
+export function withTimeout<T>(store: string, ms: number, promise: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StoreUnavailableError(store, `no answer within ${ms} ms`)), ms);
+    // Both outcomes are handled here, so a late rejection never goes unhandled.
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
   });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-    // A late rejection of the raced promise must not become an unhandled rejection.
-    promise.catch(() => {});
-  }
 }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RedisStore } from '../../src/stores/redis-store.js';
 import { runStoreContract } from './contract.js';
 import { checkService, hostPort, probeTcp, uniqueSuffix, urls } from './services.js';
@@ -49,6 +49,26 @@ describe.skipIf(!redis.available)('RedisStore on a real Redis server', () => {
         await store.destroy('layout');
         expect(await client.exists(`${prefix}layout`)).toBe(0);
       } finally {
+        await client.quit();
+      }
+    });
+
+    it("sends node-redis commands without the client's per-command AbortSignal timer; the client's other commands keep it", async () => {
+      const client = createClient({ url: urls.redis });
+      await client.connect();
+      const timeouts = vi.spyOn(AbortSignal, 'timeout');
+      try {
+        const store = new RedisStore({ client, prefix });
+        await store.set('signals', { a: 1 }, 60_000);
+        expect(await store.get('signals')).toEqual({ a: 1 });
+        await store.touch('signals', 60_000);
+        await store.destroy('signals');
+        expect(timeouts).not.toHaveBeenCalled();
+        // The client's other users keep its default: a plain command still arms one.
+        await client.get(`${prefix}other`);
+        expect(timeouts).toHaveBeenCalled();
+      } finally {
+        timeouts.mockRestore();
         await client.quit();
       }
     });
