@@ -91,6 +91,7 @@ export const PEERS = [
   // micro's servers: the lead drops these files in; until then they are skipped.
   { name: 'micro-signed', label: 'micro (signed cookie)', helloLabel: 'micro', scenarios: ['hello', ...SESSION], optional: true },
   { name: 'micro-encrypted', label: 'micro (encrypted cookie)', scenarios: SESSION, optional: true },
+  { name: 'micro-encrypted-xc20p', label: 'micro (encrypted cookie, XC20P)', scenarios: SESSION, optional: true },
   { name: 'micro-redis', label: 'micro (Redis store)', scenarios: SESSION, needsRedis: true, optional: true },
   { name: 'micro-routing-10', label: 'micro, 10 routes', scenarios: ['routing'], optional: true },
   { name: 'micro-routing-1000', label: 'micro, 1000 routes', scenarios: ['routing'], optional: true },

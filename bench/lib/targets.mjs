@@ -20,6 +20,7 @@ export const TARGETS = [
   { peer: 'micro-signed', scenarios: SESSION_SCENARIOS, vs: { fastestOf: COOKIE_PEERS }, min: 1.0 },
   { peer: 'micro-signed', scenarios: SESSION_SCENARIOS, vs: 'raw-node', min: 0.85 },
   { peer: 'micro-encrypted', scenarios: SESSION_SCENARIOS, vs: 'fastify-secure-session', min: 1.0 },
+  { peer: 'micro-encrypted-xc20p', scenarios: SESSION_SCENARIOS, vs: 'fastify-secure-session', min: 1.0 },
   { peer: 'micro-redis', scenarios: SESSION_SCENARIOS, vs: 'express-session-redis', min: 1.5 },
   { peer: 'micro-routing-1000', scenarios: ['routing'], vs: 'micro-routing-10', min: 0.9 },
 ];

@@ -1,11 +1,12 @@
 /**
- * Sessions in an encrypted cookie: a compact JWE (`dir` + `A256GCM`) whose
- * key is derived from SECRET_KEY with HKDF, so the client can neither read
- * nor change the data. Same cookie rules, rotation and expiry as the signed
- * interface. Format: docs/session-formats.md.
+ * Sessions in an encrypted cookie: a compact JWE (`dir` + `A256GCM`, or `XC20P`
+ * with SESSION_ENCRYPTION) whose key is derived from SECRET_KEY with HKDF, so the
+ * client can neither read nor change the data. Same cookie rules, rotation and
+ * expiry as the signed interface. Format: docs/session-formats.md.
  */
 import type { App } from '@micro/core';
 import { CookieSessionInterface, type SessionCookieCodec } from './cookie-session-interface.js';
+import type { JweEncryption } from './content-cipher.js';
 import { JweCookieCodec } from './jwe.js';
 import { KeySetCache } from './key-set-cache.js';
 
@@ -15,17 +16,24 @@ interface Codecs {
 }
 
 export class EncryptedCookieSessionInterface extends CookieSessionInterface {
-  private readonly codecs = new KeySetCache<Codecs>((keys) => {
-    const jwe = new JweCookieCodec({ secretKey: keys[0]!, fallbacks: keys.slice(1) });
-    return { jwe, cookie: { dumps: (data) => jwe.encrypt(data), loads: (value, options) => jwe.decrypt(value, options) } };
-  });
+  // One cache per encryption, so changing SESSION_ENCRYPTION takes effect like a key change.
+  private readonly codecs: Partial<Record<JweEncryption, KeySetCache<Codecs>>> = {};
 
   /** The JWE codec for the app's keys (SECRET_KEY encrypts, fallbacks still decrypt); null without a secret key. */
   getCodec(app: App): JweCookieCodec | null {
-    return this.codecs.get(app)?.jwe ?? null;
+    return this.codecsFor(app)?.jwe ?? null;
   }
 
   protected cookieCodec(app: App): SessionCookieCodec | null {
-    return this.codecs.get(app)?.cookie ?? null;
+    return this.codecsFor(app)?.cookie ?? null;
+  }
+
+  private codecsFor(app: App): Codecs | null {
+    const enc = app.config.SESSION_ENCRYPTION ?? 'A256GCM';
+    const cache = (this.codecs[enc] ??= new KeySetCache<Codecs>((keys) => {
+      const jwe = new JweCookieCodec({ secretKey: keys[0]!, fallbacks: keys.slice(1), enc });
+      return { jwe, cookie: { dumps: (data) => jwe.encrypt(data), loads: (value, options) => jwe.decrypt(value, options) } };
+    }));
+    return cache.get(app);
   }
 }

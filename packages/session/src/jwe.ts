@@ -1,19 +1,23 @@
 /**
  * Encrypted session cookies: compact JWE (RFC 7516) with `alg: dir` and
- * `enc: A256GCM`, done with `node:crypto` directly.
+ * `enc: A256GCM` (default, node:crypto) or `enc: XC20P` (libsodium), see content-cipher.ts.
  *
- * - Key: HKDF-SHA256(secret, salt `micro-session`, info `micro-session-encryption`), 32 bytes.
+ * - Key: HKDF-SHA256(secret, salt `micro-session`, info `micro-session-encryption`), 32 bytes;
+ *   XC20P uses info `micro-session-encryption-xc20p`, so no key serves two algorithms.
  * - `kid`: base64url of the first 8 bytes of HKDF-SHA256(secret, salt `micro-session`,
  *   info `micro-session-kid`), so a reader picks the right key (current or fallback) at once.
  * - Protected header, in this order: `{"alg":"dir","enc":"A256GCM","kid":…,"iat":…}`;
  *   `iat` is whole Unix seconds. Its base64url form is the AAD, so it is authenticated.
  * - Token: `header..iv.ciphertext.tag` (the encrypted-key part is empty for `dir`),
- *   96-bit random IV, 128-bit tag. Plaintext: Flask's tagged JSON, UTF-8.
+ *   random IV (96 bits for A256GCM, 192 for XC20P), 128-bit tag. Plaintext: Flask's tagged JSON, UTF-8.
+ * - A reader accepts both encryptions (XC20P only when sodium-native is installed),
+ *   so switching `enc` does not log anyone out.
  * Errors: malformed, unknown key or failed authentication → `BadSignature`;
  * too old or dated in the future → `SignatureExpired`; bad plaintext → `BadPayload`.
  */
 import { Buffer } from 'node:buffer';
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
+import { contentCipher, JWE_ENCRYPTIONS, type ContentCipher, type JweEncryption } from './content-cipher.js';
 import { pooledRandomBytes } from './random-pool.js';
 import { base64urlDecode, base64urlEncode } from './base64.js';
 import { toBytes, type SecretKey } from './derived-keys.js';
@@ -24,22 +28,23 @@ import { dumps as taggedDumps, loads as taggedLoads } from './tagged-json.js';
 export const JWE_HKDF_SALT = 'micro-session';
 export const JWE_HKDF_INFO = 'micro-session-encryption';
 export const JWE_KID_INFO = 'micro-session-kid';
+const KEY_INFO: Record<JweEncryption, string> = { A256GCM: JWE_HKDF_INFO, XC20P: `${JWE_HKDF_INFO}-xc20p` };
 
 export interface EncryptionKey {
-  /** The 32-byte AES-256-GCM key. */
+  /** The 32-byte content key for the encryption it was derived for. */
   key: Buffer;
   kid: string;
 }
 
 const keyCache = new Map<string, EncryptionKey>();
 
-/** The content key and `kid` for a secret; cached, so never derived per request. */
-export function deriveEncryptionKey(secret: SecretKey): EncryptionKey {
-  const id = typeof secret === 'string' ? 's' + secret : 'b' + toBytes(secret).toString('hex');
+/** The content key (for `enc`, default A256GCM) and `kid` for a secret; cached, so never derived per request. */
+export function deriveEncryptionKey(secret: SecretKey, enc: JweEncryption = 'A256GCM'): EncryptionKey {
+  const id = enc + (typeof secret === 'string' ? 's' + secret : 'b' + toBytes(secret).toString('hex'));
   let k = keyCache.get(id);
   if (k === undefined) {
     const ikm = toBytes(secret);
-    const key = Buffer.from(hkdfSync('sha256', ikm, JWE_HKDF_SALT, JWE_HKDF_INFO, 32));
+    const key = Buffer.from(hkdfSync('sha256', ikm, JWE_HKDF_SALT, KEY_INFO[enc], 32));
     const kid = base64urlEncode(new Uint8Array(hkdfSync('sha256', ikm, JWE_HKDF_SALT, JWE_KID_INFO, 8)));
     k = { key, kid };
     if (keyCache.size >= 256) keyCache.clear();
@@ -57,32 +62,54 @@ export interface JweCookieCodecOptions {
   sortKeys?: boolean;
   /** Longest token accepted, in characters. Default 64 KiB. */
   maxLength?: number;
+  /**
+   * Content encryption of new tokens (`SESSION_ENCRYPTION`). Default `'A256GCM'`;
+   * `'XC20P'` needs the optional package sodium-native. Both are read.
+   */
+  enc?: JweEncryption;
 }
 
 interface Header {
   alg: string;
-  enc: string;
+  enc: JweEncryption;
   kid: string;
   iat: number;
 }
 
+/** What a protected header resolves to; tokens of one second and key share it. */
+interface ReadHeader {
+  text: string;
+  header: Header;
+  aad: Buffer;
+  cipher: ContentCipher;
+  key: Buffer;
+}
+
 export class JweCookieCodec {
+  private readonly cipher: ContentCipher;
   private readonly current: EncryptionKey;
-  private readonly byKid = new Map<string, Buffer>();
+  // kid → its secret and the content keys derived from it so far, one per encryption.
+  private readonly byKid = new Map<string, { secret: SecretKey; keys: Partial<Record<JweEncryption, Buffer>> }>();
   private readonly sortKeys: boolean;
   private readonly maxLength: number;
   // Tokens issued in the same second share their protected header: keep the last one of each direction.
   private issued: { iat: number; header: string; aad: Buffer } | null = null;
-  private lastRead: { text: string; header: Header; aad: Buffer } | null = null;
+  private lastRead: ReadHeader | null = null;
 
   constructor(options: JweCookieCodecOptions) {
-    this.current = deriveEncryptionKey(options.secretKey);
+    this.cipher = contentCipher(options.enc ?? 'A256GCM');
+    this.current = deriveEncryptionKey(options.secretKey, this.cipher.enc);
     for (const s of [options.secretKey, ...(options.fallbacks ?? [])]) {
-      const k = deriveEncryptionKey(s);
-      if (!this.byKid.has(k.kid)) this.byKid.set(k.kid, k.key);
+      const { kid } = deriveEncryptionKey(s);
+      if (!this.byKid.has(kid)) this.byKid.set(kid, { secret: s, keys: {} });
     }
     this.sortKeys = options.sortKeys ?? true;
     this.maxLength = options.maxLength ?? 64 * 1024; // 64 KiB
+  }
+
+  /** The content encryption of new tokens. */
+  get enc(): JweEncryption {
+    return this.cipher.enc;
   }
 
   /** A compact JWE holding `data`, issued at `now` (whole Unix seconds). */
@@ -90,15 +117,13 @@ export class JweCookieCodec {
     const plaintext = taggedDumps(data, { sortKeys: this.sortKeys });
     const iat = Math.floor(now);
     if (this.issued?.iat !== iat) {
-      const text = base64urlEncode(`{"alg":"dir","enc":"A256GCM","kid":"${this.current.kid}","iat":${iat}}`);
+      const text = base64urlEncode(`{"alg":"dir","enc":"${this.cipher.enc}","kid":"${this.current.kid}","iat":${iat}}`);
       this.issued = { iat, header: text, aad: Buffer.from(text, 'ascii') };
     }
     const { header, aad } = this.issued;
-    const iv = pooledRandomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
-    cipher.setAAD(aad);
-    const ciphertext = joined(cipher.update(plaintext, 'utf8'), cipher.final());
-    return `${header}..${base64urlEncode(iv)}.${base64urlEncode(ciphertext)}.${base64urlEncode(cipher.getAuthTag())}`;
+    const iv = pooledRandomBytes(this.cipher.ivLength);
+    const { ciphertext, tag } = this.cipher.encrypt(this.current.key, iv, aad, plaintext);
+    return `${header}..${base64urlEncode(iv)}.${base64urlEncode(ciphertext)}.${base64urlEncode(tag)}`;
   }
 
   /** The session data; throws only `BadData` subclasses. `maxAge` in seconds. */
@@ -112,22 +137,17 @@ export class JweCookieCodec {
     if (parts.length !== 5 || parts[1] !== '') throw new BadSignature('Not a compact JWE with direct encryption');
     const [h, , ivText, ctText, tagText] = parts as [string, string, string, string, string];
     let read = this.lastRead;
-    if (read?.text !== h) read = this.lastRead = { text: h, header: parseHeader(h), aad: Buffer.from(h, 'ascii') };
+    if (read?.text !== h) read = this.lastRead = this.readHeader(h);
     const header = read.header;
-    const key = this.byKid.get(header.kid);
-    if (key === undefined) throw new BadSignature('The token was encrypted with an unknown key');
     const iv = base64urlDecode(ivText);
     const ciphertext = base64urlDecode(ctText);
     const tag = base64urlDecode(tagText);
-    if (iv === null || iv.length !== 12 || ciphertext === null || tag === null || tag.length !== 16) {
+    if (iv === null || iv.length !== read.cipher.ivLength || ciphertext === null || tag === null || tag.length !== 16) {
       throw new BadSignature('Malformed JWE parts');
     }
     let plaintext: Buffer;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
-      decipher.setAAD(read.aad);
-      decipher.setAuthTag(tag);
-      plaintext = joined(decipher.update(ciphertext), decipher.final());
+      plaintext = read.cipher.decrypt(read.key, iv, read.aad, ciphertext, tag);
     } catch (err) {
       throw new BadSignature('The token failed authentication', undefined, { cause: err });
     }
@@ -141,12 +161,24 @@ export class JweCookieCodec {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BadPayload('The session payload is not a JSON object');
     return { data: data as Record<string, unknown>, timestamp: header.iat };
   }
+
+  /** Parse a protected header and find its cipher and key; throws BadSignature. */
+  private readHeader(text: string): ReadHeader {
+    const header = parseHeader(text);
+    const known = this.byKid.get(header.kid);
+    if (known === undefined) throw new BadSignature('The token was encrypted with an unknown key');
+    let cipher: ContentCipher;
+    try {
+      cipher = contentCipher(header.enc);
+    } catch (err) {
+      // An XC20P cookie reaching an app without sodium-native: unreadable here, so an empty session.
+      throw new BadSignature(`The token uses ${header.enc}, which this server cannot decrypt`, undefined, { cause: err });
+    }
+    const key = (known.keys[header.enc] ??= deriveEncryptionKey(known.secret, header.enc).key);
+    return { text, header, aad: Buffer.from(text, 'ascii'), cipher, key };
+  }
 }
 
-/** `a` + `b` without a copy when `b` is empty (GCM's final() always is). */
-function joined(a: Buffer, b: Buffer): Buffer {
-  return b.length === 0 ? a : Buffer.concat([a, b]);
-}
 
 function parseHeader(text: string): Header {
   const bytes = base64urlDecode(text);
@@ -159,9 +191,11 @@ function parseHeader(text: string): Header {
   if (typeof h !== 'object' || h === null) throw new BadSignature('Malformed JWE header');
   const { alg, enc, kid, iat, crit } = h as Record<string, unknown>;
   // RFC 7516 §4.1.13: an unknown critical extension must be rejected.
-  if (alg !== 'dir' || enc !== 'A256GCM' || crit !== undefined) throw new BadSignature('Unsupported JWE algorithm');
+  if (alg !== 'dir' || !JWE_ENCRYPTIONS.includes(enc as JweEncryption) || crit !== undefined) {
+    throw new BadSignature('Unsupported JWE algorithm');
+  }
   if (typeof kid !== 'string' || typeof iat !== 'number' || !Number.isSafeInteger(iat)) {
     throw new BadSignature('The JWE header lacks a kid or iat');
   }
-  return { alg, enc, kid, iat };
+  return { alg, enc: enc as JweEncryption, kid, iat };
 }

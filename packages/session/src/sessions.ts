@@ -7,6 +7,7 @@ import { ConfigError, type App, type SessionInterface as CoreSessionInterface } 
 import { EncryptedCookieSessionInterface } from './encrypted-cookie-session-interface.js';
 import { SecureCookieSessionInterface } from './secure-cookie-session-interface.js';
 import { DEFAULT_SESSION_TYPE, type SessionType } from './session-config.js';
+import { requireSodium } from './sodium.js';
 
 /** Builds the interface for an app, reading whatever config keys it needs. */
 export type SessionInterfaceFactory = (app: App) => CoreSessionInterface;
@@ -64,4 +65,14 @@ export function sessions(app: App, options: SessionsOptions = {}): CoreSessionIn
 }
 
 registerSessionType('cookie', () => new SecureCookieSessionInterface());
-registerSessionType('encrypted-cookie', () => new EncryptedCookieSessionInterface());
+registerSessionType('encrypted-cookie', (app) => {
+  // Say it at start-up, not on the first request, when XC20P is asked for without its package.
+  if (app.config.SESSION_ENCRYPTION === 'XC20P') {
+    try {
+      requireSodium();
+    } catch (err) {
+      throw new ConfigError((err as Error).message, ['SESSION_ENCRYPTION']);
+    }
+  }
+  return new EncryptedCookieSessionInterface();
+});

@@ -1,3 +1,4 @@
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { compactDecrypt } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EncryptedCookieSessionInterface, JweCookieCodec, deriveEncryptionKey, session, sessions, tuple } from '@micro/session';
@@ -97,5 +98,57 @@ describe('EncryptedCookieSessionInterface over HTTP', () => {
     expect((await client.get('/')).json()).toEqual({ user: null, isNew: true });
     expect((await client.get('/login')).status).toBe(500);
     expect(a.logs.error.join('\n')).toContain('The session is unavailable because no secret key was set.');
+  });
+
+  describe("SESSION_ENCRYPTION = 'XC20P' (libsodium)", () => {
+    const headerOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
+
+    it('writes XC20P tokens that an independent XChaCha20-Poly1305 (@noble/ciphers) opens with the derived key', async () => {
+      const login = await app({ SESSION_ENCRYPTION: 'XC20P' }).testClient().get('/login');
+      const token = valueOf(login.headers.getSetCookie()[0]!);
+      const [h, encryptedKey, iv, ciphertext, tag] = token.split('.') as [string, string, string, string, string];
+      expect(encryptedKey).toBe('');
+      expect(headerOf(token)).toMatchObject({ alg: 'dir', enc: 'XC20P', kid: deriveEncryptionKey('enc-secret').kid });
+      const nonce = Buffer.from(iv, 'base64url');
+      expect(nonce).toHaveLength(24);
+      const key = deriveEncryptionKey('enc-secret', 'XC20P').key;
+      const sealed = Buffer.concat([Buffer.from(ciphertext, 'base64url'), Buffer.from(tag, 'base64url')]);
+      const plaintext = xchacha20poly1305(key, nonce, Buffer.from(h, 'ascii')).decrypt(sealed);
+      expect(Buffer.from(plaintext).toString()).toBe('{"card":"4111 1111 1111 1111","pair":{" t":["a",1]},"user":"ann"}');
+      // Its own key: the AES-GCM key of the same secret does not open it.
+      expect(() => xchacha20poly1305(deriveEncryptionKey('enc-secret').key, nonce, Buffer.from(h, 'ascii')).decrypt(sealed)).toThrow();
+    });
+
+    it('switching SESSION_ENCRYPTION either way keeps everyone logged in; new cookies use the new one', async () => {
+      for (const [from, to] of [['A256GCM', 'XC20P'], ['XC20P', 'A256GCM']] as const) {
+        const login = await app({ SESSION_ENCRYPTION: from }).testClient().get('/login');
+        const cookie = valueOf(login.headers.getSetCookie()[0]!);
+        expect(headerOf(cookie).enc).toBe(from);
+        const after = app({ SESSION_ENCRYPTION: to });
+        after.get('/touch', () => (session.set('seen', 1), String(session.get('user'))));
+        const r = await after.testClient().get('/touch', { headers: { cookie: `session=${cookie}` } });
+        expect(r.text).toBe('ann');
+        expect(headerOf(valueOf(r.headers.getSetCookie()[0]!)).enc).toBe(to);
+      }
+    });
+
+    it('a tampered XC20P cookie is an empty session, not an error', async () => {
+      const client = app({ SESSION_ENCRYPTION: 'XC20P' }).testClient();
+      const token = valueOf((await client.get('/login')).headers.getSetCookie()[0]!);
+      const parts = token.split('.');
+      const flipped = (s: string) => (s[5] === 'A' ? 'B' : 'A');
+      for (const i of [0, 2, 3, 4]) {
+        const p = [...parts];
+        p[i] = p[i]!.slice(0, 5) + flipped(p[i]!) + p[i]!.slice(6);
+        const r = await client.get('/', { headers: { cookie: `session=${p.join('.')}` } });
+        expect(r.status).toBe(200);
+        expect(r.json()).toEqual({ user: null, isNew: true });
+      }
+    });
+
+    it('rejects an unknown SESSION_ENCRYPTION in the config', () => {
+      const a = quietApp({ config: { SECRET_KEY: 'k', SESSION_ENCRYPTION: 'A128GCM' as never } });
+      expect(() => a.config.validate()).toThrow(/SESSION_ENCRYPTION[\s\S]*'A256GCM', 'XC20P'/);
+    });
   });
 });
