@@ -6,7 +6,7 @@
  *   XC20P uses info `micro-session-encryption-xc20p`, so no key serves two algorithms.
  * - `kid`: base64url of the first 8 bytes of HKDF-SHA256(secret, salt `micro-session`,
  *   info `micro-session-kid`), so a reader picks the right key (current or fallback) at once.
- * - Protected header, in this order: `{"alg":"dir","enc":"A256GCM","kid":…,"iat":…}`;
+ * - Protected header, in this order: `{"alg":"dir","enc":…,"kid":…,"iat":…}`;
  *   `iat` is whole Unix seconds. Its base64url form is the AAD, so it is authenticated.
  * - Token: `header..iv.ciphertext.tag` (the encrypted-key part is empty for `dir`),
  *   random IV (96 bits for A256GCM, 192 for XC20P), 128-bit tag. Plaintext: Flask's tagged JSON, UTF-8.
@@ -178,7 +178,6 @@ export class JweCookieCodec {
     return { text, header, aad: Buffer.from(text, 'ascii'), cipher, key };
   }
 }
-
 
 function parseHeader(text: string): Header {
   const bytes = base64urlDecode(text);
