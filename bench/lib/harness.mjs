@@ -86,16 +86,22 @@ export async function runScenario(scenario, peers, opts, ctx) {
       const cpuProfDir = profiled.has(peer.name) ? join(profileDir, scenario.name, peer.name) : undefined;
       try {
         const server = await startServer(peer, { cpuProfDir, quiet: ctx.quiet, nodeArgs: opts.nodeArgs });
+        log(`  started ${peer.name} (pid ${server.pid})`);
         const req = await requestFor(scenario, server);
         await preflight(scenario, req);
+        // Warm up at once, before the next server starts. A Node 20 process that served a
+        // few requests and then idled ~8 s gets a memory-reducing GC that leaves
+        // process.nextTick's object literal on V8's slow runtime path for good (12–14 % of
+        // CPU, -15–20 % req/s, raw-node and micro alike). Warming up later would hand that
+        // penalty to whichever servers happened to start last. See docs/benchmarks.md.
+        log(`  warm-up ${opts.warmup}s ${peer.name}`);
+        await load(req, opts.warmup);
         servers.push({ server, req, cpuProfDir, rounds: [] });
       } catch (err) {
         log(`  ${peer.name}: FAILED, left out of ${scenario.name}: ${err.message}`);
         ctx.failures.push({ scenario: scenario.name, peer: peer.name, error: err.message });
       }
     }
-    log(`  warm-up ${opts.warmup}s × ${servers.length}`);
-    for (const s of servers) await load(s.req, opts.warmup);
     for (let round = 0; round < opts.rounds; round++) {
       // Rotate the order each round so that no peer always follows the same neighbour.
       const order = servers.map((_, i) => servers[(i + round) % servers.length]);

@@ -272,6 +272,13 @@ describe('a whole (tiny) run', () => {
     }
     expect(result.rows.find((r: { peer: string }) => r.peer === 'fastify').ratio).toBe(1);
     expect(logs.filter((l) => l.includes('round ')).length).toBe(4);
+    // Each server is warmed up before the next one starts (see the warm-up comment in harness.mjs).
+    const events = logs.map((l) => /^\s+(started|warm-up [\d.]+s) (\S+)/.exec(l)).filter(Boolean).map((m) => `${m![1].split(' ')[0]} ${m![2]}`);
+    expect(events).toHaveLength(4);
+    expect(events[0]).toMatch(/^started /);
+    expect(events[1]).toBe(events[0].replace('started', 'warm-up'));
+    expect(events[2]).toMatch(/^started /);
+    expect(events[3]).toBe(events[2].replace('started', 'warm-up'));
     const [json, svg] = writeResults(result);
     const saved = JSON.parse(readFileSync(json, 'utf8'));
     expect(saved.meta).toMatchObject({ loadgen: 'autocannon', rounds: 2 });
