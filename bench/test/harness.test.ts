@@ -286,3 +286,15 @@ describe('a whole (tiny) run', () => {
     expect(readFileSync(svg, 'utf8')).toContain('<rect class="bar" data-peer="raw-node"');
   }, 30_000);
 });
+
+describe('idle-probe.mjs', () => {
+  it('measures a peer after a cold idle and after a hot one, with CPU per request', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const script = new URL('../idle-probe.mjs', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, [script, '--peer', 'raw-node', '--idle', '0.2', '--rounds', '1', '--duration', '0.5', '--connections', '4', '--loadgen', 'autocannon']);
+    const modes = [...stdout.matchAll(/^raw-node session-read, (cold idle|hot), idle 0.2 s:\n {2}(\d+) req\/s \(user ([\d.]+) µs, sys ([\d.]+) µs per request\)$/gm)];
+    expect(modes.map((m) => m[1])).toEqual(['cold idle', 'hot']);
+    for (const m of modes) expect(Number(m[2])).toBeGreaterThan(0);
+  }, 30_000);
+});
