@@ -91,8 +91,8 @@ export async function runScenario(scenario, peers, opts, ctx) {
         await preflight(scenario, req);
         // Warm up at once, before the next server starts. A Node 20 process that served a
         // few requests and then idled ~8 s gets a memory-reducing GC that leaves
-        // process.nextTick's object literal on V8's slow runtime path for good (12–14 % of
-        // CPU, -15–20 % req/s, raw-node and micro alike). Warming up later would hand that
+        // process.nextTick's object literal on V8's slow runtime path from then on (12–14 %
+        // of perf samples, -15–20 % req/s, raw-node and micro alike). Warming up later would hand that
         // penalty to whichever servers happened to start last. See docs/benchmarks.md.
         log(`  warm-up ${opts.warmup}s ${peer.name}`);
         await load(req, opts.warmup);

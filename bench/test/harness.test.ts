@@ -2,9 +2,11 @@
 // answers the four endpoints correctly over HTTP, the harness's login/check plumbing
 // works against each, and the ratio, target, table, SVG, wrk and profile code turn given
 // numbers into the expected shape.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORM, applySetCookies, cookieHeader, request } from '../lib/client.mjs';
 import { formatTop, topSelfTime } from '../lib/cpuprofile.mjs';
@@ -287,12 +289,12 @@ describe('a whole (tiny) run', () => {
   }, 30_000);
 });
 
+const execFileAsync = promisify(execFile);
+
 describe('idle-probe.mjs', () => {
   it('measures a peer after a cold idle and after a hot one, with CPU per request', async () => {
-    const { execFile } = await import('node:child_process');
-    const { promisify } = await import('node:util');
     const script = new URL('../idle-probe.mjs', import.meta.url).pathname;
-    const { stdout } = await promisify(execFile)(process.execPath, [script, '--peer', 'raw-node', '--idle', '0.2', '--rounds', '1', '--duration', '0.5', '--connections', '4', '--loadgen', 'autocannon']);
+    const { stdout } = await execFileAsync(process.execPath, [script, '--peer', 'raw-node', '--idle', '0.2', '--rounds', '1', '--duration', '0.5', '--connections', '4', '--loadgen', 'autocannon']);
     const modes = [...stdout.matchAll(/^raw-node session-read, (cold idle|hot), idle 0.2 s:\n {2}(\d+) req\/s \(user ([\d.]+) µs, sys ([\d.]+) µs per request\)$/gm)];
     expect(modes.map((m) => m[1])).toEqual(['cold idle', 'hot']);
     for (const m of modes) expect(Number(m[2])).toBeGreaterThan(0);
