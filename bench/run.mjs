@@ -5,7 +5,8 @@
 //                      [--only peer,...] [--scenario hello,session-read,...] [--cpu-prof [peer,...]]
 //
 // How a run goes: for each scenario, every peer server taking part starts in its own
-// child process; each is checked once over HTTP (right status and body), warmed up, then
+// child process; each is checked once over HTTP (right status and body) and warmed up
+// before the next one starts (docs/benchmarks.md, "the start order"), then all are
 // measured in several round-robin rounds (the order rotates each round, so no peer always
 // runs first or last). A row is the median of its rounds; its ratio is to the scenario's
 // baseline from the same run: plain Fastify for `hello`, Fastify + @fastify/secure-session

@@ -9,7 +9,7 @@ import { SCENARIOS } from './peers.mjs';
  */
 export const DEFAULTS = Object.freeze({
   duration: 2, // seconds per measured round
-  warmup: 1, // seconds per peer before the first round
+  warmup: 1, // seconds per peer, right after it starts and is checked
   connections: 50,
   rounds: 5,
   only: /** @type {string[]|null} */ (null), // peer names; null = all
