@@ -7,7 +7,7 @@
 import type { App } from '@micro/core';
 import { CookieSessionInterface, type SessionCookieCodec } from './cookie-session-interface.js';
 import type { JweEncryption } from './content-cipher.js';
-import { JweCookieCodec } from './jwe.js';
+import { DEFAULT_DECRYPT_CACHE_SIZE, JweCookieCodec } from './jwe.js';
 import { KeySetCache } from './key-set-cache.js';
 
 interface Codecs {
@@ -16,8 +16,8 @@ interface Codecs {
 }
 
 export class EncryptedCookieSessionInterface extends CookieSessionInterface {
-  // One cache per encryption, so changing SESSION_ENCRYPTION takes effect like a key change.
-  private readonly codecs: Partial<Record<JweEncryption, KeySetCache<Codecs>>> = {};
+  // One cache per encryption and decrypt-cache size, so changing either takes effect like a key change.
+  private readonly codecs = new Map<string, KeySetCache<Codecs>>();
 
   /** The JWE codec for the app's keys (SECRET_KEY encrypts, fallbacks still decrypt); null without a secret key. */
   getCodec(app: App): JweCookieCodec | null {
@@ -29,11 +29,17 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
   }
 
   private codecsFor(app: App): Codecs | null {
-    const enc = app.config.SESSION_ENCRYPTION ?? 'A256GCM';
-    const cache = (this.codecs[enc] ??= new KeySetCache<Codecs>((keys) => {
-      const jwe = new JweCookieCodec({ secretKey: keys[0]!, fallbacks: keys.slice(1), enc });
-      return { jwe, cookie: { dumps: (data) => jwe.encrypt(data), loads: (value, options) => jwe.decrypt(value, options) } };
-    }));
+    const enc: JweEncryption = app.config.SESSION_ENCRYPTION ?? 'A256GCM';
+    const decryptCacheSize = app.config.SESSION_DECRYPT_CACHE_SIZE ?? DEFAULT_DECRYPT_CACHE_SIZE;
+    const id = `${enc} ${decryptCacheSize}`;
+    let cache = this.codecs.get(id);
+    if (cache === undefined) {
+      cache = new KeySetCache<Codecs>((keys) => {
+        const jwe = new JweCookieCodec({ secretKey: keys[0]!, fallbacks: keys.slice(1), enc, decryptCacheSize });
+        return { jwe, cookie: { dumps: (data) => jwe.encrypt(data), loads: (value, options) => jwe.decrypt(value, options) } };
+      });
+      this.codecs.set(id, cache);
+    }
     return cache.get(app);
   }
 }

@@ -37,7 +37,7 @@ export {
 export { Signer, TimestampSigner, nowSeconds, encodeTimestamp, decodeTimestamp, type SignerOptions, type UnsignOptions, type Unsigned } from './signer.js';
 export { URLSafeTimedSerializer, type URLSafeTimedSerializerOptions, type TextSerializer, type Loaded } from './url-safe-timed-serializer.js';
 export { deriveKey, type KeyDerivation, type SecretKey } from './derived-keys.js';
-export { JweCookieCodec, deriveEncryptionKey, type JweCookieCodecOptions, type EncryptionKey } from './jwe.js';
+export { JweCookieCodec, DEFAULT_DECRYPT_CACHE_SIZE, deriveEncryptionKey, type JweCookieCodecOptions, type EncryptionKey } from './jwe.js';
 export { JWE_ENCRYPTIONS, type JweEncryption } from './content-cipher.js';
 export { TaggedJSON, dumps as taggedDumps, loads as taggedLoads, type TaggedJSONOptions } from './tagged-json.js';
 export { Tuple, tuple } from './tuple.js';

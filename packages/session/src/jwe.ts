@@ -24,10 +24,13 @@ import { toBytes, type SecretKey } from './derived-keys.js';
 import { BadPayload, BadSignature, SignatureExpired } from './errors.js';
 import { nowSeconds, type UnsignOptions } from './signer.js';
 import { dumps as taggedDumps, loads as taggedLoads } from './tagged-json.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export const JWE_HKDF_SALT = 'micro-session';
 export const JWE_HKDF_INFO = 'micro-session-encryption';
 export const JWE_KID_INFO = 'micro-session-kid';
+/** Tokens a codec remembers as already decrypted, unless told otherwise (`SESSION_DECRYPT_CACHE_SIZE`). */
+export const DEFAULT_DECRYPT_CACHE_SIZE = 1000;
 const KEY_INFO: Record<JweEncryption, string> = { A256GCM: JWE_HKDF_INFO, XC20P: `${JWE_HKDF_INFO}-xc20p` };
 
 export interface EncryptionKey {
@@ -67,6 +70,18 @@ export interface JweCookieCodecOptions {
    * `'XC20P'` needs the optional package sodium-native. Both are read.
    */
   enc?: JweEncryption;
+  /**
+   * How many recently decrypted tokens to remember, so a cookie sent again is
+   * not decrypted again (its age is still checked). 0 turns this off.
+   * Default {@link DEFAULT_DECRYPT_CACHE_SIZE}.
+   */
+  decryptCacheSize?: number;
+}
+
+/** An authenticated token's plaintext and issue time. */
+interface Opened {
+  plaintext: string;
+  iat: number;
 }
 
 interface Header {
@@ -95,6 +110,7 @@ export class JweCookieCodec {
   // Tokens issued in the same second share their protected header: keep the last one of each direction.
   private issued: { iat: number; header: string; aad: Buffer } | null = null;
   private lastRead: ReadHeader | null = null;
+  private readonly verified: VerifiedTokenCache<Opened>;
 
   constructor(options: JweCookieCodecOptions) {
     this.cipher = contentCipher(options.enc ?? 'A256GCM');
@@ -105,6 +121,7 @@ export class JweCookieCodec {
     }
     this.sortKeys = options.sortKeys ?? true;
     this.maxLength = options.maxLength ?? 64 * 1024; // 64 KiB
+    this.verified = new VerifiedTokenCache(options.decryptCacheSize ?? DEFAULT_DECRYPT_CACHE_SIZE);
   }
 
   /** The content encryption of new tokens. */
@@ -133,12 +150,29 @@ export class JweCookieCodec {
 
   decryptWithTimestamp(token: string, options: UnsignOptions = {}): { data: Record<string, unknown>; timestamp: number } {
     if (typeof token !== 'string' || token.length > this.maxLength) throw new BadSignature('The token is not a string or too long');
+    const cacheKey = this.verified.keyOf(token);
+    const cached = this.verified.get(cacheKey);
+    const opened = cached ?? this.open(token);
+    // Checked after authentication, so a forged `iat` cannot pass; and on every cache hit.
+    if (options.maxAge !== undefined) {
+      const age = (options.now ?? nowSeconds()) - opened.iat;
+      if (age > options.maxAge) throw new SignatureExpired(`Token age ${age} > ${options.maxAge} seconds`, undefined, new Date(opened.iat * 1000));
+      if (age < 0) throw new SignatureExpired(`Token age ${age} < 0 seconds`, undefined, new Date(opened.iat * 1000));
+    }
+    // Parsed every time: each request gets its own session object to change.
+    const data = taggedLoads(opened.plaintext);
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BadPayload('The session payload is not a JSON object');
+    if (cached === undefined) this.verified.set(cacheKey, opened);
+    return { data: data as Record<string, unknown>, timestamp: opened.iat };
+  }
+
+  /** Authenticate and decrypt a token; throws BadSignature. */
+  private open(token: string): Opened {
     const parts = token.split('.');
     if (parts.length !== 5 || parts[1] !== '') throw new BadSignature('Not a compact JWE with direct encryption');
     const [h, , ivText, ctText, tagText] = parts as [string, string, string, string, string];
     let read = this.lastRead;
     if (read?.text !== h) read = this.lastRead = this.readHeader(h);
-    const header = read.header;
     const iv = base64urlDecode(ivText);
     const ciphertext = base64urlDecode(ctText);
     const tag = base64urlDecode(tagText);
@@ -151,15 +185,7 @@ export class JweCookieCodec {
     } catch (err) {
       throw new BadSignature('The token failed authentication', undefined, { cause: err });
     }
-    // Checked after authentication, so a forged `iat` cannot pass.
-    if (options.maxAge !== undefined) {
-      const age = (options.now ?? nowSeconds()) - header.iat;
-      if (age > options.maxAge) throw new SignatureExpired(`Token age ${age} > ${options.maxAge} seconds`, undefined, new Date(header.iat * 1000));
-      if (age < 0) throw new SignatureExpired(`Token age ${age} < 0 seconds`, undefined, new Date(header.iat * 1000));
-    }
-    const data = taggedLoads(plaintext.toString('utf8'));
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BadPayload('The session payload is not a JSON object');
-    return { data: data as Record<string, unknown>, timestamp: header.iat };
+    return { plaintext: plaintext.toString('utf8'), iat: read.header.iat };
   }
 
   /** Parse a protected header and find its cipher and key; throws BadSignature. */

@@ -5,6 +5,7 @@
  */
 import { Config } from '@micro/core';
 import { JWE_ENCRYPTIONS, type JweEncryption } from './content-cipher.js';
+import { DEFAULT_DECRYPT_CACHE_SIZE } from './jwe.js';
 
 /** Built-in session types; a store package adds more with `registerSessionType`. */
 export type SessionType = 'cookie' | 'encrypted-cookie' | (string & {});
@@ -24,6 +25,12 @@ declare module '@micro/core' {
      * read, so a switch logs nobody out. Default: `'A256GCM'`.
      */
     SESSION_ENCRYPTION: JweEncryption;
+    /**
+     * How many recently decrypted encrypted-cookie sessions each app remembers,
+     * so a cookie the browser sends again is not decrypted again (its age is
+     * still checked on every request). 0 turns it off. Default: 1000.
+     */
+    SESSION_DECRYPT_CACHE_SIZE: number;
   }
 }
 
@@ -39,4 +46,10 @@ Config.defineKey('SESSION_ENCRYPTION', {
   default: 'A256GCM',
   check: (v) => (JWE_ENCRYPTIONS.includes(v as JweEncryption) ? null : `one of ${JWE_ENCRYPTIONS.map((e) => `'${e}'`).join(', ')}`),
   env: 'string',
+});
+
+Config.defineKey('SESSION_DECRYPT_CACHE_SIZE', {
+  default: DEFAULT_DECRYPT_CACHE_SIZE,
+  check: (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? null : 'a whole number ≥ 0 (0 turns the cache off)'),
+  env: 'integer',
 });

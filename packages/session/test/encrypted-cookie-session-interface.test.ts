@@ -92,6 +92,32 @@ describe('EncryptedCookieSessionInterface over HTTP', () => {
     expect(si.getCodec(a)).toBeNull();
   });
 
+  it('a remembered (already decrypted) cookie stops working as soon as its key is dropped', async () => {
+    const a = app({ SECRET_KEY: 'new-secret', SECRET_KEY_FALLBACKS: ['old-secret'] });
+    const cookie = `session=${new JweCookieCodec({ secretKey: 'old-secret' }).encrypt({ user: 'bob' })}`;
+    const client = a.testClient();
+    for (let i = 0; i < 2; i++) expect((await client.get('/', { headers: { cookie } })).json()).toEqual({ user: 'bob', isNew: false });
+    a.config.SECRET_KEY_FALLBACKS = [];
+    expect((await client.get('/', { headers: { cookie } })).json()).toEqual({ user: null, isNew: true });
+  });
+
+  it('SESSION_DECRYPT_CACHE_SIZE sizes the decrypt cache; 0 turns it off; bad values are refused', async () => {
+    const si = new EncryptedCookieSessionInterface();
+    const a = quietApp({ config: { SECRET_KEY: 'k' } });
+    const remembered = si.getCodec(a)!;
+    remembered.decrypt(remembered.encrypt({ a: 1 }));
+    expect(remembered['verified'].length).toBe(1);
+    a.config.SESSION_DECRYPT_CACHE_SIZE = 0;
+    const off = si.getCodec(a)!;
+    expect(off).not.toBe(remembered);
+    off.decrypt(off.encrypt({ a: 1 }));
+    expect(off['verified'].length).toBe(0);
+    for (const bad of [-1, 2.5, '10']) {
+      const b = quietApp({ config: { SECRET_KEY: 'k', SESSION_DECRYPT_CACHE_SIZE: bad as never } });
+      expect(() => b.config.validate()).toThrow(/SESSION_DECRYPT_CACHE_SIZE[\s\S]*whole number/);
+    }
+  });
+
   it('without SECRET_KEY: reads work, writes fail with Flask\'s message', async () => {
     const a = app({ SECRET_KEY: null });
     const client = a.testClient();

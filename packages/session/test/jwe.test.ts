@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { CompactEncrypt, compactDecrypt } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BadData, BadPayload, BadSignature, SignatureExpired } from '../src/errors.js';
+import { contentCipher } from '../src/content-cipher.js';
 import { JweCookieCodec, deriveEncryptionKey } from '../src/jwe.js';
 import { tuple } from '../src/tuple.js';
 import { dumps } from '../src/tagged-json.js';
@@ -68,6 +69,70 @@ describe('JWE cookie codec', () => {
     expect(() => codec.decrypt(other)).toThrow(BadSignature);
     const notObject = await joseEncrypt('[1]', { kid, iat: NOW });
     expect(() => codec.decrypt(notObject)).toThrow(BadPayload);
+  });
+
+  describe('decrypt cache (tokens already authenticated)', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it('decrypts a token sent again only once, and hands out a fresh object each time', () => {
+      const cached = new JweCookieCodec({ secretKey: 'jwe-secret' });
+      const token = cached.encrypt({ user: 'ann', cart: [1] }, NOW);
+      const decrypt = vi.spyOn(contentCipher('A256GCM'), 'decrypt');
+      const first = cached.decrypt(token, { now: NOW });
+      (first.cart as number[]).push(2);
+      first.user = 'eve';
+      expect(cached.decrypt(token, { now: NOW })).toEqual({ user: 'ann', cart: [1] });
+      expect(decrypt).toHaveBeenCalledTimes(1);
+      const off = new JweCookieCodec({ secretKey: 'jwe-secret', decryptCacheSize: 0 });
+      off.decrypt(token, { now: NOW });
+      off.decrypt(token, { now: NOW });
+      expect(decrypt).toHaveBeenCalledTimes(3);
+    });
+
+    it('checks the age on every hit', () => {
+      const cached = new JweCookieCodec({ secretKey: 'jwe-secret' });
+      const token = cached.encrypt({ a: 1 }, NOW);
+      expect(cached.decrypt(token, { maxAge: 10, now: NOW + 10 })).toEqual({ a: 1 });
+      expect(() => cached.decrypt(token, { maxAge: 10, now: NOW + 11 })).toThrow(SignatureExpired);
+      expect(() => cached.decrypt(token, { maxAge: 10, now: NOW - 1 })).toThrow(SignatureExpired);
+      expect(cached.decrypt(token, { now: NOW + 1e6 })).toEqual({ a: 1 });
+    });
+
+    it('never lets a tampered copy of a remembered token through', () => {
+      const cached = new JweCookieCodec({ secretKey: 'jwe-secret' });
+      const token = cached.encrypt({ user: 'ann' }, NOW);
+      expect(cached.decrypt(token, { now: NOW })).toEqual({ user: 'ann' });
+      for (let i = 0; i < token.length; i++) {
+        const t = token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
+        expect(() => cached.decrypt(t, { now: NOW })).toThrow(BadData);
+      }
+      expect(() => cached.decrypt(`${token} `, { now: NOW })).toThrow(BadData);
+    });
+
+    it('keeps at most its size, dropping the oldest', () => {
+      const cached = new JweCookieCodec({ secretKey: 'jwe-secret', decryptCacheSize: 2 });
+      const decrypt = vi.spyOn(contentCipher('A256GCM'), 'decrypt');
+      const [a, b, c] = [1, 2, 3].map((n) => cached.encrypt({ n }, NOW)) as [string, string, string];
+      for (const t of [a, b, c, c, b]) cached.decrypt(t, { now: NOW });
+      expect(decrypt).toHaveBeenCalledTimes(3); // c and b were remembered
+      cached.decrypt(a, { now: NOW });
+      expect(decrypt).toHaveBeenCalledTimes(4); // a was dropped when c came in
+    });
+
+    it('remembers nothing that failed', () => {
+      const cached = new JweCookieCodec({ secretKey: 'jwe-secret' });
+      const decrypt = vi.spyOn(contentCipher('A256GCM'), 'decrypt');
+      const token = cached.encrypt({ a: 1 }, NOW);
+      expect(() => cached.decrypt(token, { maxAge: 1, now: NOW + 5 })).toThrow(SignatureExpired);
+      expect(cached.decrypt(token, { now: NOW })).toEqual({ a: 1 });
+      expect(decrypt).toHaveBeenCalledTimes(2);
+    });
+
+    it('rejects a size that is not a whole number ≥ 0', () => {
+      for (const size of [-1, 1.5, Number.NaN]) {
+        expect(() => new JweCookieCodec({ secretKey: 'k', decryptCacheSize: size })).toThrow(RangeError);
+      }
+    });
   });
 
   describe('XC20P (XChaCha20-Poly1305 through sodium-native)', () => {
