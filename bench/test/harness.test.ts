@@ -300,3 +300,22 @@ describe('idle-probe.mjs', () => {
     for (const m of modes) expect(Number(m[2])).toBeGreaterThan(0);
   }, 30_000);
 });
+
+describe('pipeline.mjs', () => {
+  const script = new URL('../pipeline.mjs', import.meta.url).pathname;
+  const run = (args: string[]) => execFileAsync(process.execPath, [script, '--rounds', '3', '--requests', '100', ...args]);
+
+  it.each(['session-write', 'session-read'])('times %s through node:http in memory, each peer checked first', async (scenario) => {
+    const { stdout } = await run(['--scenario', scenario, '--peers', 'raw-node,micro-signed,micro-encrypted']);
+    expect(stdout).toContain(`${scenario}: µs per request in-process (median of 3 rounds × 100); ratio = median per-round speed vs raw-node`);
+    const rows = [...stdout.matchAll(/^ {2}(\S+) +([\d.]+) µs {3}×([\d.]+) {2}\(quartiles ([\d.]+)–([\d.]+)\)$/gm)];
+    expect(rows.map((r) => r[1])).toEqual(['raw-node', 'micro-signed', 'micro-encrypted']);
+    expect(rows[0]![3]).toBe('1.000');
+    for (const r of rows) expect(Number(r[2])).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('refuses a server whose answer is not what the scenario expects', async () => {
+    // The routing server has no /login: its 404 must stop the run, not be timed.
+    await expect(run(['--scenario', 'session-write', '--peers', 'micro-routing-10'])).rejects.toThrow(/micro-routing-10: unexpected response to session-write/);
+  }, 60_000);
+});

@@ -4,9 +4,14 @@ import { App, escape, redirect, request } from '@micro/core';
 import { session, sessions } from '@micro/session';
 import { HELLO, HOST, LOGGED_OUT, PORT, SECRET, loggedIn, ready } from './common.mjs';
 
-/** Start micro with the given config (SESSION_TYPE and friends). */
+/**
+ * Start micro with the given config (SESSION_TYPE and friends). For experiments,
+ * MICRO_BENCH_CONFIG (JSON) adds to it in every micro server, e.g.
+ * `MICRO_BENCH_CONFIG='{"SESSION_DECRYPT_CACHE_SIZE":0}'`.
+ */
 export async function startMicro(config = {}) {
-  const app = new App({ config: { SECRET_KEY: SECRET, ...config } });
+  const extra = JSON.parse(process.env.MICRO_BENCH_CONFIG || '{}');
+  const app = new App({ config: { SECRET_KEY: SECRET, ...config, ...extra } });
   sessions(app);
 
   app.get('/hello', function hello() {
