@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { preflight, requestFor } from './lib/harness.mjs';
 import { pickLoadgen, runLoad } from './lib/load.mjs';
-import { PEERS, SCENARIOS } from './lib/peers.mjs';
+import { peerNamed, scenarioNamed } from './lib/peers.mjs';
 import { startServer } from './lib/server-process.mjs';
 
 const { values } = parseArgs({
@@ -29,10 +29,8 @@ const { values } = parseArgs({
     loadgen: { type: 'string', default: 'auto' },
   },
 });
-const peer = PEERS.find((p) => p.name === values.peer);
-if (!peer) throw new Error(`Unknown peer ${values.peer}; known: ${PEERS.map((p) => p.name).join(', ')}`);
-const scenario = SCENARIOS[values.scenario];
-if (!scenario) throw new Error(`Unknown scenario ${values.scenario}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+const peer = peerNamed(values.peer);
+const scenario = scenarioNamed(values.scenario);
 const loadgen = pickLoadgen(values.loadgen);
 const nodeArgs = values['node-args'].split(' ').filter(Boolean);
 const [idle, rounds, duration, connections] = ['idle', 'rounds', 'duration', 'connections'].map((k) => Number(values[k]));

@@ -17,9 +17,10 @@
 import { Server } from 'node:http';
 import { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PEERS, SCENARIOS, SERVERS_DIR } from './lib/peers.mjs';
+import { FORM, applySetCookies, cookieHeader } from './lib/client.mjs';
+import { peerNamed, scenarioNamed, serverFile } from './lib/peers.mjs';
+import { median } from './lib/report.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -29,8 +30,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '20000' },
   },
 });
-const scenario = SCENARIOS[values.scenario];
-if (!scenario) throw new Error(`Unknown scenario ${values.scenario}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+const scenario = scenarioNamed(values.scenario);
 const rounds = Number(values.rounds);
 const perRound = Number(values.requests);
 
@@ -69,8 +69,15 @@ class MemorySocket extends Duplex {
   #check() {
     const end = this.#received.indexOf('\r\n\r\n');
     if (end === -1 || this.#pending === null) return;
-    const m = /\r\ncontent-length: *(\d+)/i.exec(this.#received.slice(0, end));
-    const total = end + 4 + (m ? Number(m[1]) : 0);
+    const head = this.#received.slice(0, end);
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    let total;
+    if (length) total = end + 4 + Number(length[1]);
+    else if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+      const last = this.#received.indexOf('\r\n0\r\n\r\n', end);
+      if (last === -1) return;
+      total = last + 7;
+    } else total = end + 4;
     if (this.#received.length < total) return;
     const response = this.#received.slice(0, total);
     this.#received = this.#received.slice(total);
@@ -94,15 +101,16 @@ Server.prototype.listen = function (...args) {
 Server.prototype.address = () => ({ address: '127.0.0.1', family: 'IPv4', port: 3000 });
 
 async function load(peer) {
+  const file = serverFile(peer);
+  if (!file) throw new Error(`${peer.name}: no server file in bench/servers/`);
   const before = servers.length;
   process.env.PORT = '3000';
-  await import(`${pathToFileURL(join(SERVERS_DIR, peer.file ?? `${peer.name}.mjs`)).href}?${peer.name}`);
+  await import(`${pathToFileURL(file).href}?${peer.name}`);
   for (let i = 0; i < 100 && servers.length === before; i++) await new Promise((r) => setTimeout(r, 20));
-  const server = servers[servers.length - 1];
   if (servers.length === before) throw new Error(`${peer.name} never called listen()`);
   const socket = new MemorySocket();
-  server.emit('connection', socket);
-  return { peer, socket, server };
+  servers.at(-1).emit('connection', socket);
+  return { peer, socket };
 }
 
 function requestBytes(spec) {
@@ -112,17 +120,36 @@ function requestBytes(spec) {
   return Buffer.from(head + (spec.body ?? ''));
 }
 
-/** What the harness sends for the scenario, with a session cookie made by logging in first. */
-async function scenarioRequest({ socket }) {
-  const headers = scenario.body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' };
-  const spec = { method: scenario.method, path: scenario.path, headers, body: scenario.body };
-  if (scenario.withSession) {
-    const login = await socket.request(requestBytes({ method: 'POST', path: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=bench' }));
-    const cookie = /\r\nset-cookie: *([^;\r]+)/i.exec(login)?.[1];
-    if (!cookie) throw new Error(`no session cookie in:\n${login}`);
-    spec.headers.cookie = cookie;
+/** Status, Set-Cookie lines and body (de-chunked, UTF-8) of one raw response. */
+function parseResponse(raw) {
+  const end = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, end);
+  let body = raw.slice(end + 4);
+  if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+    let out = '';
+    for (let at = 0; ; ) {
+      const eol = body.indexOf('\r\n', at);
+      const size = parseInt(body.slice(at, eol), 16);
+      if (!size) break;
+      out += body.slice(eol + 2, eol + 2 + size);
+      at = eol + 2 + size + 2;
+    }
+    body = out;
   }
-  return requestBytes(spec);
+  const setCookies = [...head.matchAll(/\r\nset-cookie: *([^\r]*)/gi)].map((m) => m[1]);
+  return { status: Number(raw.slice(9, 12)), setCookies, body: Buffer.from(body, 'latin1').toString('utf8') };
+}
+
+/** What the harness sends for the scenario (harness.mjs `requestFor`), logging in first for a session. */
+async function scenarioRequest({ socket }) {
+  const headers = scenario.body === undefined ? {} : { ...FORM };
+  if (scenario.withSession) {
+    const login = parseResponse(await socket.request(requestBytes({ method: 'POST', path: '/login', headers: FORM, body: 'username=bench' })));
+    const jar = applySetCookies(new Map(), login.setCookies);
+    if (jar.size === 0) throw new Error(`POST /login set no cookie (status ${login.status})`);
+    headers.cookie = cookieHeader(jar);
+  }
+  return requestBytes({ method: scenario.method, path: scenario.path, headers, body: scenario.body });
 }
 
 async function time(target, bytes, n) {
@@ -131,18 +158,13 @@ async function time(target, bytes, n) {
   return Number(process.hrtime.bigint() - start) / 1000 / n; // µs per request
 }
 
-const peers = values.peers.split(',').map((name) => {
-  const peer = PEERS.find((p) => p.name === name);
-  if (!peer) throw new Error(`Unknown peer ${name}; known: ${PEERS.map((p) => p.name).join(', ')}`);
-  return peer;
-});
+const peers = values.peers.split(',').map(peerNamed);
 const targets = [];
 for (const peer of peers) {
   const target = await load(peer);
   target.bytes = await scenarioRequest(target);
   const sample = await target.socket.request(target.bytes);
-  const status = Number(sample.slice(9, 12));
-  const body = Buffer.from(sample.slice(sample.indexOf('\r\n\r\n') + 4), 'latin1').toString('utf8');
+  const { status, body } = parseResponse(sample);
   if (!scenario.expect(status, body)) throw new Error(`${peer.name}: unexpected response to ${values.scenario}\n${sample}`);
   await time(target, target.bytes, perRound); // warm-up
   target.us = [];
@@ -153,7 +175,6 @@ for (let r = 0; r < rounds; r++) {
   for (const t of order) t.us.push(await time(t, t.bytes, perRound));
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = targets[0];
 console.log(`${values.scenario}: µs per request in-process (median of ${rounds} rounds × ${perRound}); ratio = median per-round speed vs ${base.peer.name}`);
 for (const t of targets) {

@@ -108,3 +108,17 @@ export function serverFile(peer, dir = SERVERS_DIR) {
 }
 
 export const isMicro = (name) => name.startsWith('micro');
+
+/** The peer called `name`; throws, listing the known ones, for a name that is not. */
+export function peerNamed(name) {
+  const peer = PEERS.find((p) => p.name === name);
+  if (!peer) throw new Error(`Unknown peer ${name}; known: ${PEERS.map((p) => p.name).join(', ')}`);
+  return peer;
+}
+
+/** The scenario called `name`; throws, listing the known ones, for a name that is not. */
+export function scenarioNamed(name) {
+  const scenario = SCENARIOS[name];
+  if (!scenario) throw new Error(`Unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  return scenario;
+}

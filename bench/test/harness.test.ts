@@ -305,11 +305,12 @@ describe('pipeline.mjs', () => {
   const script = new URL('../pipeline.mjs', import.meta.url).pathname;
   const run = (args: string[]) => execFileAsync(process.execPath, [script, '--rounds', '3', '--requests', '100', ...args]);
 
+  // koa-session hands out two cookies (value and signature): the replayed request needs both.
   it.each(['session-write', 'session-read'])('times %s through node:http in memory, each peer checked first', async (scenario) => {
-    const { stdout } = await run(['--scenario', scenario, '--peers', 'raw-node,micro-signed,micro-encrypted']);
+    const { stdout } = await run(['--scenario', scenario, '--peers', 'raw-node,micro-signed,micro-encrypted,koa-session']);
     expect(stdout).toContain(`${scenario}: µs per request in-process (median of 3 rounds × 100); ratio = median per-round speed vs raw-node`);
     const rows = [...stdout.matchAll(/^ {2}(\S+) +([\d.]+) µs {3}×([\d.]+) {2}\(quartiles ([\d.]+)–([\d.]+)\)$/gm)];
-    expect(rows.map((r) => r[1])).toEqual(['raw-node', 'micro-signed', 'micro-encrypted']);
+    expect(rows.map((r) => r[1])).toEqual(['raw-node', 'micro-signed', 'micro-encrypted', 'koa-session']);
     expect(rows[0]![3]).toBe('1.000');
     for (const r of rows) expect(Number(r[2])).toBeGreaterThan(0);
   }, 60_000);
