@@ -5,6 +5,10 @@
 //   node bench/pipeline.mjs [--scenario session-write] [--peers micro-signed,raw-node]
 //                           [--rounds 20] [--requests 20000]
 //
+// A peer may also be `label=path/to/server.mjs`, any server file written to the
+// bench's server convention: e.g. a copy of micro-signed.mjs that imports an
+// older build, to compare two versions of micro in one run.
+//
 // Loads every peer's server file into this one process with `listen` stubbed
 // out, then feeds each server the scenario's request over an in-memory
 // keep-alive connection (a Duplex handed to the server as a 'connection'), one
@@ -16,6 +20,7 @@
 // it is the same for every peer.
 import { Server } from 'node:http';
 import { Duplex } from 'node:stream';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FORM, applySetCookies, cookieHeader } from './lib/client.mjs';
@@ -101,7 +106,7 @@ Server.prototype.listen = function (...args) {
 Server.prototype.address = () => ({ address: '127.0.0.1', family: 'IPv4', port: 3000 });
 
 async function load(peer) {
-  const file = serverFile(peer);
+  const file = peer.path ?? serverFile(peer);
   if (!file) throw new Error(`${peer.name}: no server file in bench/servers/`);
   const before = servers.length;
   process.env.PORT = '3000';
@@ -158,7 +163,14 @@ async function time(target, bytes, n) {
   return Number(process.hrtime.bigint() - start) / 1000 / n; // µs per request
 }
 
-const peers = values.peers.split(',').map(peerNamed);
+/** A known peer, or `label=file` for a server file anywhere (its label only names it in the output). */
+function peerFromArgument(argument) {
+  const eq = argument.indexOf('=');
+  if (eq === -1) return peerNamed(argument);
+  return { name: argument.slice(0, eq), path: resolve(argument.slice(eq + 1)) };
+}
+
+const peers = values.peers.split(',').map(peerFromArgument);
 const targets = [];
 for (const peer of peers) {
   const target = await load(peer);

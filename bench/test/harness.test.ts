@@ -315,6 +315,14 @@ describe('pipeline.mjs', () => {
     for (const r of rows) expect(Number(r[2])).toBeGreaterThan(0);
   }, 60_000);
 
+  it('takes any server file as label=path, to compare two builds in one run', async () => {
+    const file = new URL('../servers/raw-node.mjs', import.meta.url).pathname;
+    const { stdout } = await run(['--scenario', 'hello', '--peers', `raw-node,copy=${file}`]);
+    const rows = [...stdout.matchAll(/^ {2}(\S+) +([\d.]+) µs/gm)].map((r) => r[1]);
+    expect(rows).toEqual(['raw-node', 'copy']);
+    await expect(run(['--scenario', 'hello', '--peers', 'missing=/nonexistent/server.mjs'])).rejects.toThrow(/Cannot find module|ERR_MODULE_NOT_FOUND/);
+  }, 60_000);
+
   it('refuses a server whose answer is not what the scenario expects', async () => {
     // The routing server has no /login: its 404 must stop the run, not be timed.
     await expect(run(['--scenario', 'session-write', '--peers', 'micro-routing-10'])).rejects.toThrow(/micro-routing-10: unexpected response to session-write/);

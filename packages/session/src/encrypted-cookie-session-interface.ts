@@ -17,7 +17,8 @@ interface Codecs {
 
 export class EncryptedCookieSessionInterface extends CookieSessionInterface {
   // One cache per encryption and decrypt-cache size, so changing either takes effect like a key change.
-  private readonly codecs = new Map<string, KeySetCache<Codecs>>();
+  // Nested maps: looked up on every request, so no key string is built.
+  private readonly codecs = new Map<JweEncryption, Map<number, KeySetCache<Codecs>>>();
 
   /** The JWE codec for the app's keys (SECRET_KEY encrypts, fallbacks still decrypt); null without a secret key. */
   getCodec(app: App): JweCookieCodec | null {
@@ -31,14 +32,15 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
   private codecsFor(app: App): Codecs | null {
     const enc: JweEncryption = app.config.SESSION_ENCRYPTION ?? 'A256GCM';
     const decryptCacheSize = app.config.SESSION_DECRYPT_CACHE_SIZE ?? DEFAULT_DECRYPT_CACHE_SIZE;
-    const id = `${enc} ${decryptCacheSize}`;
-    let cache = this.codecs.get(id);
+    let bySize = this.codecs.get(enc);
+    if (bySize === undefined) this.codecs.set(enc, (bySize = new Map()));
+    let cache = bySize.get(decryptCacheSize);
     if (cache === undefined) {
       cache = new KeySetCache<Codecs>((keys) => {
         const jwe = new JweCookieCodec({ secretKey: keys[0]!, fallbacks: keys.slice(1), enc, decryptCacheSize });
         return { jwe, cookie: { dumps: (data) => jwe.encrypt(data), loads: (value, options) => jwe.decrypt(value, options) } };
       });
-      this.codecs.set(id, cache);
+      bySize.set(decryptCacheSize, cache);
     }
     return cache.get(app);
   }

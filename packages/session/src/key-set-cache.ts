@@ -12,6 +12,8 @@ interface Entry<T> {
   value: T;
 }
 
+const NO_FALLBACKS: readonly SecretKey[] = [];
+
 export class KeySetCache<T> {
   private readonly entries = new WeakMap<App, Entry<T>>();
 
@@ -22,7 +24,7 @@ export class KeySetCache<T> {
   get(app: App): T | null {
     const secret = app.config.SECRET_KEY;
     if (secret === null || secret === undefined || secret.length === 0) return null;
-    const fallbacks = app.config.SECRET_KEY_FALLBACKS ?? [];
+    const fallbacks = app.config.SECRET_KEY_FALLBACKS ?? NO_FALLBACKS;
     const entry = this.entries.get(app);
     if (entry !== undefined && entry.secret === secret && sameKeys(entry.fallbacks, fallbacks)) return entry.value;
     const copy = [...fallbacks];

@@ -2,6 +2,7 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { compactDecrypt } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EncryptedCookieSessionInterface, JweCookieCodec, deriveEncryptionKey, session, sessions, tuple } from '@micro/session';
+import { contentCipher } from '../src/content-cipher.js';
 import { quietApp, shape } from './helpers.js';
 
 function app(config: Record<string, unknown> = {}) {
@@ -101,21 +102,36 @@ describe('EncryptedCookieSessionInterface over HTTP', () => {
     expect((await client.get('/', { headers: { cookie } })).json()).toEqual({ user: null, isNew: true });
   });
 
-  it('SESSION_DECRYPT_CACHE_SIZE sizes the decrypt cache; 0 turns it off; bad values are refused', async () => {
-    const si = new EncryptedCookieSessionInterface();
-    const a = quietApp({ config: { SECRET_KEY: 'k' } });
-    const remembered = si.getCodec(a)!;
-    remembered.decrypt(remembered.encrypt({ a: 1 }));
-    expect(remembered['verified'].length).toBe(1);
-    a.config.SESSION_DECRYPT_CACHE_SIZE = 0;
-    const off = si.getCodec(a)!;
-    expect(off).not.toBe(remembered);
-    off.decrypt(off.encrypt({ a: 1 }));
-    expect(off['verified'].length).toBe(0);
+  it('SESSION_DECRYPT_CACHE_SIZE: a repeated cookie is decrypted once; 0 decrypts every time; bad values are refused', async () => {
+    const cookie = `session=${new JweCookieCodec({ secretKey: 'enc-secret' }).encrypt({ user: 'bob' })}`;
+    const decrypts = async (config: Record<string, unknown>) => {
+      const decrypt = vi.spyOn(contentCipher('A256GCM'), 'decrypt');
+      const client = app(config).testClient();
+      for (let i = 0; i < 3; i++) expect((await client.get('/', { headers: { cookie } })).json()).toEqual({ user: 'bob', isNew: false });
+      const calls = decrypt.mock.calls.length;
+      decrypt.mockRestore();
+      return calls;
+    };
+    expect(await decrypts({})).toBe(1);
+    expect(await decrypts({ SESSION_DECRYPT_CACHE_SIZE: 0 })).toBe(3);
     for (const bad of [-1, 2.5, '10']) {
       const b = quietApp({ config: { SECRET_KEY: 'k', SESSION_DECRYPT_CACHE_SIZE: bad as never } });
       expect(() => b.config.validate()).toThrow(/SESSION_DECRYPT_CACHE_SIZE[\s\S]*whole number/);
     }
+  });
+
+  it('changing SESSION_DECRYPT_CACHE_SIZE or SESSION_ENCRYPTION builds a new codec', () => {
+    const si = new EncryptedCookieSessionInterface();
+    const a = quietApp({ config: { SECRET_KEY: 'k' } });
+    const first = si.getCodec(a)!;
+    expect(si.getCodec(a)).toBe(first);
+    a.config.SESSION_DECRYPT_CACHE_SIZE = 0;
+    const off = si.getCodec(a)!;
+    expect(off).not.toBe(first);
+    a.config.SESSION_ENCRYPTION = 'XC20P';
+    expect(si.getCodec(a)!.enc).toBe('XC20P');
+    a.config.SESSION_ENCRYPTION = 'A256GCM';
+    expect(si.getCodec(a)).toBe(off);
   });
 
   it('without SECRET_KEY: reads work, writes fail with Flask\'s message', async () => {
