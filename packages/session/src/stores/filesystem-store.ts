@@ -220,11 +220,19 @@ export class FileSystemStore implements SessionStore {
     await this.ensureDir();
     const lock = `${file}.lock`;
     const deadline = Date.now() + this.lockTimeoutMs;
+    let recreated = false;
     for (let attempt = 0; ; attempt++) {
       try {
         await (await open(lock, 'wx', this.mode)).close();
         break;
       } catch (err) {
+        if (code(err) === 'ENOENT' && !recreated) {
+          // The directory was removed under us (a temp-dir cleaner): make it again, once.
+          recreated = true;
+          this.ready = undefined;
+          await this.ensureDir();
+          continue;
+        }
         if (code(err) !== 'EEXIST') throw this.unavailable(err);
       }
       const info = await stat(lock).catch(() => null);

@@ -5,12 +5,11 @@
  */
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { session } from '../../src/index.js';
 import { checkService, hostPort, probeTcp, urls } from '../stores/services.js';
 import { uniqueTable } from '../stores/sql-fixtures.js';
 import { startTcpProxy, type TcpProxy } from '../stores/tcp-proxy.js';
-import { COOKIE, login, serverSideApp, sidOf } from './app.js';
-import { expectStoreOutage, untilServing } from './outage.js';
+import { serverSideApp } from './app.js';
+import { runOutageScenario } from './outage.js';
 
 const target = hostPort(urls.postgres, 5432);
 const pg = await checkService('PostgreSQL', urls.postgres, () => probeTcp(target.host, target.port));
@@ -34,35 +33,15 @@ describe.skipIf(!pg.available)('server-side sessions when the PostgreSQL connect
   });
 
   it('answers 503 while cut, keeps cookie and row, and serves the same session once reconnected', async () => {
-    const app = serverSideApp((a) => {
-      a.config.SESSION_TYPE = 'sql';
-      a.config.SESSION_SQL = knex;
-      a.config.SESSION_SQL_TABLE = table;
+    await runOutageScenario({
+      app: serverSideApp((a) => {
+        a.config.SESSION_TYPE = 'sql';
+        a.config.SESSION_SQL = knex;
+        a.config.SESSION_SQL_TABLE = table;
+      }),
+      storeName: 'sql:postgres',
+      cut: () => proxy.down(),
+      restore: () => proxy.up(),
     });
-    app.post('/write-after-cut', async function writeAfterCut() {
-      await proxy.down();
-      session.set('lost', true);
-      return 'written?';
-    });
-    const client = app.testClient();
-    const sid = await login(client);
-    const cookie = client.cookies.get(COOKIE)!;
-    const stored = await app.store.inner.get(sid);
-    expect(stored).toEqual({ _permanent: true, username: 'alice' });
-
-    let logs = app.logs.error.length;
-    expectStoreOutage(app, await client.post('/write-after-cut'), 'sql:postgres', logs, [sid, 'alice']);
-    for (const request of [() => client.get('/'), () => client.post('/set?key=k&value=v')]) {
-      logs = app.logs.error.length;
-      expectStoreOutage(app, await request(), 'sql:postgres', logs, [sid, 'alice']);
-    }
-    expect(client.cookies.get(COOKIE)).toBe(cookie);
-
-    await proxy.up();
-    const back = await untilServing(client, '/');
-    expect(back.status).toBe(200);
-    expect(back.text).toBe('alice');
-    expect(sidOf(client)).toBe(sid);
-    expect(await app.store.inner.get(sid)).toEqual(stored);
   });
 });

@@ -7,11 +7,10 @@ import type { App } from '@micro/core';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { session } from '../../src/index.js';
 import { hasBinary, startRedis, type LocalServer } from '../stores/local-servers.js';
 import { checkService } from '../stores/services.js';
-import { COOKIE, login, serverSideApp, sidOf } from './app.js';
-import { expectStoreOutage, untilServing } from './outage.js';
+import { COOKIE, serverSideApp } from './app.js';
+import { runOutageScenario } from './outage.js';
 
 const binary = await checkService('redis-server (local binary for outage tests)', 'PATH', async () => {
   if (!hasBinary('redis-server')) throw new Error('redis-server is not installed');
@@ -54,46 +53,22 @@ describe.skipIf(!binary.available)('server-side sessions when Redis goes down', 
       });
 
       it('answers 503 while down, keeps cookie and record, and has the same session after a restart', async () => {
-        const app = serverSideApp((a) => useClient(a, c.client));
-        // Kills the server between opening the session and saving it.
-        app.post('/write-after-kill', async function writeAfterKill() {
-          await server.kill();
-          session.set('lost', true);
-          return 'written?';
+        await runOutageScenario({
+          app: serverSideApp((a) => useClient(a, c.client)),
+          storeName: 'redis',
+          cut: () => server.kill(),
+          restore: () => server.restart(),
+          // docs/server-side-sessions.md: answer the 503 your own way.
+          async whileDown(cookie) {
+            const custom = serverSideApp((a) => useClient(a, c.client));
+            custom.errorHandler(503, () => ['Back in a minute', 503, { 'Retry-After': '5' }]);
+            const other = custom.testClient();
+            other.cookies.set(COOKIE, cookie);
+            const r = await other.get('/');
+            expect([r.status, r.text, r.headers.get('retry-after'), r.headers.getSetCookie()]).toEqual([503, 'Back in a minute', '5', []]);
+            expect(custom.logs.error).toHaveLength(1);
+          },
         });
-        const client = app.testClient();
-        const sid = await login(client);
-        const cookie = client.cookies.get(COOKIE)!;
-        const stored = await app.store.inner.get(sid);
-        expect(stored).toEqual({ _permanent: true, username: 'alice' });
-
-        // Saving fails: the store died after the session was opened.
-        let logs = app.logs.error.length;
-        expectStoreOutage(app, await client.post('/write-after-kill'), 'redis', logs, [sid, 'alice']);
-
-        // Opening fails: reads and writes while the server is down.
-        for (const request of [() => client.get('/'), () => client.post('/set?key=k&value=v'), () => client.post('/logout')]) {
-          logs = app.logs.error.length;
-          expectStoreOutage(app, await request(), 'redis', logs, [sid, 'alice']);
-        }
-        expect(client.cookies.get(COOKIE)).toBe(cookie);
-
-        // docs/server-side-sessions.md: answer the 503 your own way.
-        const custom = serverSideApp((a) => useClient(a, c.client));
-        custom.errorHandler(503, () => ['Back in a minute', 503, { 'Retry-After': '5' }]);
-        const other = custom.testClient();
-        other.cookies.set(COOKIE, cookie);
-        const r = await other.get('/');
-        expect([r.status, r.text, r.headers.get('retry-after'), r.headers.getSetCookie()]).toEqual([503, 'Back in a minute', '5', []]);
-        expect(custom.logs.error).toHaveLength(1);
-
-        await server.restart();
-        const back = await untilServing(client, '/');
-        expect(back.status).toBe(200);
-        expect(back.text).toBe('alice');
-        expect(sidOf(client)).toBe(sid);
-        // Nothing written during the outage, nothing written over the session.
-        expect(await app.store.inner.get(sid)).toEqual(stored);
       });
     });
   }
