@@ -40,9 +40,11 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.debug && !values['no-reload']) {
     // Reload: a child process under node's watch mode restarts on any change in the app's folder.
+    // It keeps this process's node flags (e.g. `--import tsx`), except the inspector's, whose port this process holds.
+    const nodeFlags = process.execArgv.filter((flag) => !/^--(inspect|watch)/.test(flag));
     const child = spawn(
       process.execPath,
-      [`--watch-path=${dirname(resolve(values.app))}`, process.argv[1]!, ...argv, '--no-reload'],
+      [...nodeFlags, `--watch-path=${dirname(resolve(values.app))}`, process.argv[1]!, ...argv, '--no-reload'],
       { stdio: 'inherit' },
     );
     return await new Promise<number>((done) => child.on('exit', (code) => done(code ?? 0)));

@@ -1,4 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +12,18 @@ import { formatRoutes } from '../src/cli-commands.js';
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/slow-app.ts', import.meta.url));
+
+/** A port nobody listens on now (the debug child must keep one port across restarts, so not 0). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 describe('micro CLI', () => {
   it('formats routes like `flask routes`', () => {
@@ -46,6 +62,40 @@ describe('micro CLI', () => {
       child.kill('SIGTERM');
     }
   });
+
+  it('`micro run --debug` restarts the app when a file in its folder changes', async () => {
+    const dir = await mkdtemp(join(fileURLToPath(new URL('./fixtures/', import.meta.url)), 'reload-'));
+    const appFile = join(dir, 'app.ts');
+    const writeApp = (text: string) =>
+      writeFile(appFile, `import { App } from '../../../src/index.js';\nexport const app = new App();\napp.get('/', () => '${text}');\n`);
+    await writeApp('first');
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'run', '--app', appFile, '--port', String(port), '--debug'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d.toString()));
+    child.stderr.on('data', (d) => (output += d.toString()));
+    const answer = async (expected: string) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const text = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text(), () => null);
+        if (text === expected) return;
+        if (Date.now() > deadline) throw new Error(`never answered ${JSON.stringify(expected)} (last: ${JSON.stringify(text)}); output:\n${output}`);
+        await sleep(100);
+      }
+    };
+    try {
+      await answer('first');
+      expect(output).toContain('(debug mode)');
+      await writeApp('second');
+      await answer('second');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 
   it('a missing --app prints usage and exits 2', async () => {
     await expect(run(process.execPath, ['--import', 'tsx', cli, 'run'])).rejects.toMatchObject({ code: 2 });
