@@ -3,11 +3,9 @@
  * drops every connection and refuses new ones): requests answer 503 with one
  * log line and no cookie; once the path is back, so is the session.
  */
-import knexFactory, { type Knex } from 'knex';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { checkService, hostPort, probeTcp, urls } from '../stores/services.js';
-import { uniqueTable } from '../stores/sql-fixtures.js';
-import { startTcpProxy, type TcpProxy } from '../stores/tcp-proxy.js';
+import { knexThroughProxy, viaProxy } from '../stores/sql-outage.js';
 import { serverSideApp } from './app.js';
 import { runOutageScenario } from './outage.js';
 
@@ -21,33 +19,18 @@ for (const { label, url, defaultPort, client, storeName } of servers) {
   const service = await checkService(label, url, () => probeTcp(target.host, target.port));
 
   describe.skipIf(!service.available)(`server-side sessions when the ${label} connection is cut`, () => {
-    let proxy: TcpProxy;
-    let knex: Knex;
-    const table = uniqueTable('ss_sql_outage');
-    beforeAll(async () => {
-      proxy = await startTcpProxy(target.host, target.port);
-      const viaProxy = new URL(url);
-      viaProxy.hostname = '127.0.0.1';
-      viaProxy.port = String(proxy.port);
-      knex = knexFactory({ client, connection: viaProxy.toString(), pool: { min: 0, max: 4 }, acquireConnectionTimeout: 1000 });
-    });
-    afterAll(async () => {
-      await proxy?.up();
-      await knex?.schema.dropTableIfExists(table).catch(() => {});
-      await knex?.destroy();
-      await proxy?.close();
-    });
+    const path = knexThroughProxy(target, (port) => ({ client, connection: viaProxy(url, port) }), 'ss_sql_outage');
 
     it('answers 503 while cut, keeps cookie and row, and serves the same session once reconnected', async () => {
       await runOutageScenario({
         app: serverSideApp((a) => {
           a.config.SESSION_TYPE = 'sql';
-          a.config.SESSION_SQL = knex;
-          a.config.SESSION_SQL_TABLE = table;
+          a.config.SESSION_SQL = path.knex;
+          a.config.SESSION_SQL_TABLE = path.table;
         }),
         storeName,
-        cut: () => proxy.down(),
-        restore: () => proxy.up(),
+        cut: () => path.proxy.down(),
+        restore: () => path.proxy.up(),
       });
     });
   });

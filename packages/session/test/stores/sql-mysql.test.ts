@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { checkService, hostPort, probeTcp, urls } from './services.js';
 import { runSqlContract } from './sql-fixtures.js';
-import { runSqlOutage } from './sql-outage.js';
+import { runSqlOutage, viaProxy } from './sql-outage.js';
 
 const target = hostPort(urls.mysql, 3306);
 const mysql = await checkService('MariaDB/MySQL', urls.mysql, () => probeTcp(target.host, target.port));
@@ -10,10 +10,5 @@ const config = () => ({ client: 'mysql2', connection: urls.mysql });
 describe.skipIf(!mysql.available)('SqlStore on a real MariaDB/MySQL', () => {
   runSqlContract('SqlStore (MariaDB, mysql2)', config, 'mysql');
 
-  runSqlOutage('SqlStore (MariaDB)', 'mysql', target, (port) => {
-    const url = new URL(urls.mysql);
-    url.hostname = '127.0.0.1';
-    url.port = String(port);
-    return { client: 'mysql2', connection: url.toString() };
-  });
+  runSqlOutage('SqlStore (MariaDB)', 'mysql', target, (port) => ({ client: 'mysql2', connection: viaProxy(urls.mysql, port) }));
 });

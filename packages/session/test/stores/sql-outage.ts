@@ -38,6 +38,40 @@ export async function eventually<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
+export interface KnexThroughProxy {
+  readonly proxy: TcpProxy;
+  readonly knex: Knex;
+  readonly table: string;
+}
+
+/**
+ * For the enclosing describe block: a TcpProxy in front of the server, a knex
+ * pool that reaches it only through the proxy (short acquire timeout, so a cut
+ * path fails fast) and a table name of its own, dropped afterwards.
+ */
+export function knexThroughProxy(target: { host: string; port: number }, config: (port: number) => Knex.Config, tablePrefix: string): KnexThroughProxy {
+  const handle = { table: uniqueTable(tablePrefix) } as { proxy: TcpProxy; knex: Knex; table: string };
+  beforeAll(async () => {
+    handle.proxy = await startTcpProxy(target.host, target.port);
+    handle.knex = knexFactory({ ...config(handle.proxy.port), pool: { min: 0, max: 4 }, acquireConnectionTimeout: TIMEOUT_MS });
+  });
+  afterAll(async () => {
+    await handle.proxy?.up();
+    await handle.knex?.schema.dropTableIfExists(handle.table).catch(() => {});
+    await handle.knex?.destroy();
+    await handle.proxy?.close();
+  });
+  return handle;
+}
+
+/** `url` with its host and port replaced by the proxy's, as a knex connection string. */
+export function viaProxy(url: string, port: number): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(port);
+  return u.toString();
+}
+
 export function runSqlOutage(
   label: string,
   dialect: string,
@@ -45,20 +79,12 @@ export function runSqlOutage(
   config: (port: number) => Knex.Config,
 ): void {
   describe(`${label}: outage through a cut network path`, () => {
+    const path = knexThroughProxy(target, config, dialect);
     let proxy: TcpProxy;
-    let knex: Knex;
     let store: SqlStore;
-    const table = uniqueTable(dialect);
-    beforeAll(async () => {
-      proxy = await startTcpProxy(target.host, target.port);
-      knex = knexFactory({ ...config(proxy.port), pool: { min: 0, max: 4 }, acquireConnectionTimeout: TIMEOUT_MS });
-      store = new SqlStore({ knex, table, queryTimeoutMs: TIMEOUT_MS });
-    });
-    afterAll(async () => {
-      await proxy?.up();
-      await knex?.schema.dropTableIfExists(table).catch(() => {});
-      await knex?.destroy();
-      await proxy?.close();
+    beforeAll(() => {
+      proxy = path.proxy;
+      store = new SqlStore({ knex: path.knex, table: path.table, queryTimeoutMs: TIMEOUT_MS });
     });
 
     it('fails fast with StoreUnavailableError while down, leaves data untouched, and recovers', async () => {

@@ -4,7 +4,7 @@ import { StoreUnavailableError } from '../../src/stores/errors.js';
 import { SqlStore } from '../../src/stores/sql-store.js';
 import { checkService, hostPort, probeTcp, uniqueSuffix, urls } from './services.js';
 import { runSqlContract, uniqueTable } from './sql-fixtures.js';
-import { eventually, runSqlOutage } from './sql-outage.js';
+import { eventually, runSqlOutage, viaProxy } from './sql-outage.js';
 
 const target = hostPort(urls.postgres, 5432);
 const pg = await checkService('PostgreSQL', urls.postgres, () => probeTcp(target.host, target.port));
@@ -13,12 +13,7 @@ const config = () => ({ client: 'pg', connection: urls.postgres });
 describe.skipIf(!pg.available)('SqlStore on a real PostgreSQL', () => {
   runSqlContract('SqlStore (PostgreSQL, pg)', config, 'pg');
 
-  runSqlOutage('SqlStore (PostgreSQL)', 'pg', target, (port) => {
-    const url = new URL(urls.postgres);
-    url.hostname = '127.0.0.1';
-    url.port = String(port);
-    return { client: 'pg', connection: url.toString() };
-  });
+  runSqlOutage('SqlStore (PostgreSQL)', 'pg', target, (port) => ({ client: 'pg', connection: viaProxy(urls.postgres, port) }));
 
   describe('SqlStore (PostgreSQL): backends killed with pg_terminate_backend', () => {
     // Tag the store's connections so only they are killed, never another test's.
