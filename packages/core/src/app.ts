@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { AppTestClient, TEST_REQUEST_HEADER, type AppTestClientOptions } from './app-test-client.js';
-import type { Blueprint } from './blueprint.js';
+import { joinUrlPrefix, type Blueprint } from './blueprint.js';
 import { Config, type ConfigValues } from './config.js';
 import { AppContext, RequestContext, callUser, currentContext, enterContext, exitContext, releaseContext, runHeld, runInStorage } from './context.js';
 import { errorResponse } from './error-response.js';
@@ -40,6 +40,7 @@ const ERROR = Symbol('micro.error');
 const SAVED = Symbol('micro.sessionSaveAttempted');
 const BP = Symbol('micro.blueprint');
 const BP_ENDPOINT = Symbol('micro.blueprintEndpoint');
+const NO_BLUEPRINTS: readonly Blueprint[] = [];
 
 /** The request context plus what the app tracks per request, under symbols (one object per request). */
 class StatefulContext extends RequestContext {
@@ -48,8 +49,8 @@ class StatefulContext extends RequestContext {
   [ERROR]: unknown = null;
   /** Saving is attempted at most once: a failed save is never retried with an error page's state. */
   [SAVED] = false;
-  /** The blueprint of the endpoint named in [BP_ENDPOINT], cached by blueprintOf. */
-  [BP]: Blueprint | undefined = undefined;
+  /** The blueprints of the endpoint named in [BP_ENDPOINT], innermost first, cached by blueprintsOf. */
+  [BP]: readonly Blueprint[] = NO_BLUEPRINTS;
   [BP_ENDPOINT]: string | null = null;
 }
 
@@ -104,25 +105,36 @@ export class App extends Scaffold {
     this.addRule(rule, handler, options, options.endpoint ?? endpointFromHandler(handler, rule));
   }
 
-  /** Used by Blueprint: add one of its rules under its prefix and name. */
-  addBlueprintRule(bp: Blueprint, rule: string, handler: Handler<never>, options: RouteOptions, urlPrefix: string): void {
+  /** Used by Blueprint: add one of its rules under its prefix and (dotted, when nested) name. */
+  addBlueprintRule(bp: Blueprint, rule: string, handler: Handler<never>, options: RouteOptions, urlPrefix: string, name = bp.name): void {
     const full = urlPrefix ? (rule ? `${urlPrefix.replace(/\/+$/, '')}/${rule.replace(/^\/+/, '')}` : urlPrefix) : rule;
-    const endpoint = `${bp.name}.${options.endpoint ?? endpointFromHandler(handler, rule)}`;
+    const endpoint = `${name}.${options.endpoint ?? endpointFromHandler(handler, rule)}`;
     this.addRule(full, handler, options, endpoint);
   }
 
-  /** Add a blueprint's routes, hooks and error handlers to the app. */
+  /**
+   * Add a blueprint's routes, hooks and error handlers to the app, with the
+   * blueprints nested in it (as `parent.child`, under the parent's prefix).
+   */
   registerBlueprint(bp: Blueprint, options: { urlPrefix?: string } = {}): void {
-    const existing = this.blueprints.get(bp.name);
+    this.mountBlueprint(bp, bp.name, options.urlPrefix ?? bp.urlPrefix, []);
+  }
+
+  private mountBlueprint(bp: Blueprint, name: string, prefix: string, parents: readonly Blueprint[]): void {
+    if (parents.includes(bp)) throw new Error(`The blueprint '${bp.name}' is nested in itself (${name}).`);
+    const existing = this.blueprints.get(name);
     if (existing && existing !== bp) {
-      throw new Error(`A different blueprint is already registered under the name '${bp.name}'.`);
+      throw new Error(`A different blueprint is already registered under the name '${name}'.`);
     }
-    if (existing) throw new Error(`The blueprint '${bp.name}' is already registered.`);
-    this.blueprints.set(bp.name, bp);
-    const prefix = options.urlPrefix ?? bp.urlPrefix;
-    bp.registeredOn(this, prefix);
+    if (existing) throw new Error(`The blueprint '${name}' is already registered.`);
+    this.blueprints.set(name, bp);
+    bp.registeredOn(this, name, prefix);
     for (const { rule, handler, options: ruleOptions } of bp.deferred) {
-      this.addBlueprintRule(bp, rule, handler, ruleOptions, prefix);
+      this.addBlueprintRule(bp, rule, handler, ruleOptions, prefix, name);
+    }
+    for (const child of bp.children) {
+      const childPrefix = joinUrlPrefix(prefix, child.urlPrefix ?? child.blueprint.urlPrefix);
+      this.mountBlueprint(child.blueprint, `${name}.${child.blueprint.name}`, childPrefix, [...parents, bp]);
     }
   }
 
@@ -264,9 +276,10 @@ export class App extends Scaffold {
   }
 
   private beforeAndDispatch(ctx: StatefulContext): unknown {
-    const bp = this.blueprintOf(ctx);
-    const hooks =
-      bp && bp.beforeRequestFuncs.length ? [...this.beforeRequestFuncs, ...bp.beforeRequestFuncs] : this.beforeRequestFuncs;
+    const bps = this.blueprintsOf(ctx);
+    let hooks = this.beforeRequestFuncs;
+    // App first, then the outermost blueprint down to the request's own (Flask's order).
+    for (let i = bps.length - 1; i >= 0; i--) if (bps[i]!.beforeRequestFuncs.length) hooks = [...hooks, ...bps[i]!.beforeRequestFuncs];
     const rv = hooks.length ? runBeforeHooks(ctx, hooks, 0) : undefined;
     if (isPromiseLike(rv)) {
       return Promise.resolve(rv).then((value) => (value ?? this.dispatchRequest(ctx)));
@@ -315,13 +328,14 @@ export class App extends Scaffold {
   }
 
   private processResponse(ctx: StatefulContext, response: Response): MaybePromise<Response> {
-    const bp = this.blueprintOf(ctx);
+    const bps = this.blueprintsOf(ctx);
     const once = ctx.afterThisRequestFuncs;
-    if (once === null && !this.afterRequestFuncs.length && !bp?.afterRequestFuncs.length) {
+    if (once === null && !this.afterRequestFuncs.length && !bps.some((bp) => bp.afterRequestFuncs.length)) {
       return this.saveSession(ctx, response);
     }
     const hooks: Array<(r: Response, c: RequestContext) => unknown> = once === null ? [] : [...once];
-    if (bp) for (let i = bp.afterRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.afterRequestFuncs[i]!);
+    // The request's own blueprint first, out to the app, each in reverse (Flask's order).
+    for (const bp of bps) for (let i = bp.afterRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.afterRequestFuncs[i]!);
     for (let i = this.afterRequestFuncs.length - 1; i >= 0; i--) hooks.push(this.afterRequestFuncs[i]!);
     const rv = hooks.length ? runAfterHooks(ctx, hooks, 0, response) : response;
     return isPromiseLike<Response>(rv) ? rv.then((r) => this.saveSession(ctx, r)) : this.saveSession(ctx, rv);
@@ -429,16 +443,31 @@ export class App extends Scaffold {
     return errorResponse(err, this.config.DEBUG);
   }
 
+  /**
+   * Flask's search: a handler for the error's status code in the request's
+   * blueprint, its parents, then the app; only then one for its class, in the
+   * same order.
+   */
   private findErrorHandler(ctx: StatefulContext, err: unknown): ((e: unknown, c: RequestContext) => unknown) | undefined {
-    const bp = this.blueprintOf(ctx);
-    return bp?.errorHandlers.find(err) ?? this.errorHandlers.find(err);
+    const bps = this.blueprintsOf(ctx);
+    for (const bp of bps) {
+      const handler = bp.errorHandlers.findByCode(err);
+      if (handler) return handler;
+    }
+    const handler = this.errorHandlers.findByCode(err);
+    if (handler) return handler;
+    for (const bp of bps) {
+      const byClass = bp.errorHandlers.findByClass(err);
+      if (byClass) return byClass;
+    }
+    return this.errorHandlers.findByClass(err);
   }
 
-  private blueprintOf(ctx: StatefulContext): Blueprint | undefined {
+  /** The request's blueprint and the ones it is nested in, innermost first (Flask's `request.blueprints`). */
+  private blueprintsOf(ctx: StatefulContext): readonly Blueprint[] {
     // Looked up several times per request; the endpoint is fixed once routing ran.
     if (ctx[BP_ENDPOINT] !== ctx.request.endpoint) {
-      const name = ctx.request.blueprint;
-      ctx[BP] = name === null ? undefined : this.blueprints.get(name);
+      ctx[BP] = ctx.request.blueprint === null ? NO_BLUEPRINTS : ctx.request.blueprints.map((name) => this.blueprints.get(name)!).filter(Boolean);
       ctx[BP_ENDPOINT] = ctx.request.endpoint;
     }
     return ctx[BP];
@@ -481,14 +510,14 @@ export class App extends Scaffold {
     if (ctx.request.hasUploads) {
       ctx.request.cleanup().catch((err: unknown) => this.logger.error('Removing upload temp files failed', err));
     }
-    const bp = this.blueprintOf(ctx);
-    if (!this.teardownRequestFuncs.length && !bp?.teardownRequestFuncs.length) {
+    const bps = this.blueprintsOf(ctx);
+    if (!this.teardownRequestFuncs.length && !bps.some((bp) => bp.teardownRequestFuncs.length)) {
       releaseContext(ctx);
       return;
     }
     const error = ctx[ERROR];
     const hooks: TeardownFn[] = [];
-    if (bp) for (let i = bp.teardownRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.teardownRequestFuncs[i]!);
+    for (const bp of bps) for (let i = bp.teardownRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.teardownRequestFuncs[i]!);
     for (let i = this.teardownRequestFuncs.length - 1; i >= 0; i--) hooks.push(this.teardownRequestFuncs[i]!);
     const pending: Promise<unknown>[] = [];
     for (const hook of hooks) {

@@ -146,6 +146,18 @@ export class Request {
     return dot === -1 ? null : endpoint.slice(0, dot);
   }
 
+  /**
+   * The blueprint of the matched endpoint and the ones it is nested in,
+   * innermost first (`['admin.users', 'admin']`); empty outside blueprints.
+   */
+  get blueprints(): string[] {
+    const name = this.blueprint;
+    if (name === null) return [];
+    const names = [name];
+    for (let dot = name.lastIndexOf('.'); dot !== -1; dot = name.lastIndexOf('.', dot - 1)) names.push(name.slice(0, dot));
+    return names;
+  }
+
   get contentType(): string | undefined {
     return this.raw.headers['content-type'];
   }

@@ -20,10 +20,19 @@ export class ErrorHandlerSpec {
 
   /** The handler for `error`: its status code first, then its class and superclasses. */
   find(error: unknown): ErrorHandler<unknown> | undefined {
+    return this.findByCode(error) ?? this.findByClass(error);
+  }
+
+  /** The handler registered for the status code of an HTTP error. */
+  findByCode(error: unknown): ErrorHandler<unknown> | undefined {
     if (this.byCode.size && typeof (error as HTTPException)?.status === 'number') {
-      const handler = this.byCode.get((error as HTTPException).status);
-      if (handler) return handler as ErrorHandler<unknown>;
+      return this.byCode.get((error as HTTPException).status) as ErrorHandler<unknown> | undefined;
     }
+    return undefined;
+  }
+
+  /** The handler registered for the error's class or its nearest superclass. */
+  findByClass(error: unknown): ErrorHandler<unknown> | undefined {
     if (this.byClass.size && error !== null && typeof error === 'object') {
       for (let proto = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
         const handler = this.byClass.get(proto.constructor);
