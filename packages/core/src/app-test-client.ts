@@ -59,7 +59,7 @@ export class AppTestClient extends TestClient {
       url: url.pathname + url.search,
       headers: cookie ? { host: url.host, cookie } : { host: url.host },
     };
-    const request = new Request(raw, app.config);
+    const request = new Request(raw, app.config, app.proxyFix);
     const ctx = new RequestContext(app, request, null);
     const transaction = async (): Promise<T> => {
       const session = await si.openSession(app, request);

@@ -7,6 +7,7 @@ import { errorResponse } from './error-response.js';
 import { BadRequest, HTTPException, InternalServerError, RequestRedirect } from './errors.js';
 import { makeResponse } from './make-response.js';
 import { isPromiseLike, type MaybePromise } from './maybe-promise.js';
+import type { ProxyFixSettings } from './proxy-fix.js';
 import { Request } from './request.js';
 import { Response } from './response.js';
 import type { Handler, RouteOptions } from './route-types.js';
@@ -67,6 +68,8 @@ export class App extends Scaffold {
   readonly blueprints = new Map<string, Blueprint>();
   /** How sessions are loaded and saved; `@micro/session` installs one. Null: sessions disabled. */
   sessionInterface: SessionInterface | null = null;
+  /** The reverse proxies whose `X-Forwarded-*` headers are trusted; set with `proxyFix(app, …)`. Null: none. */
+  proxyFix: ProxyFixSettings | null = null;
   logger: Logger = console;
 
   private cachedHandler: RequestListener | undefined;
@@ -180,7 +183,7 @@ export class App extends Scaffold {
   // when a hook, the view or the session interface returns one.
 
   private handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    const request = new Request(req, this.config);
+    const request = new Request(req, this.config, this.proxyFix);
     const ctx = new StatefulContext(this, request, res);
     const prev = enterContext(ctx);
     try {

@@ -23,6 +23,7 @@ export { Response, type ResponseBody, type ResponseInit, type DeleteCookieOption
 export { HeaderMap, type HeadersInit } from './header-map.js';
 export { makeResponse, InvalidResponseError, type ResponseValue, type ResponseReturnValue } from './make-response.js';
 export { redirect, jsonify } from './helpers.js';
+export { proxyFix, type ProxyFixOptions, type ProxyFixSettings } from './proxy-fix.js';
 export { urlFor, type UrlForOptions } from './url-for.js';
 export type {
   Handler,

@@ -6,6 +6,7 @@ import { parseForm, type BodyLimits, type ParsedForm } from './body/parse-form.j
 import { readBody } from './body/read-body.js';
 import { parseCookieHeader } from './cookies.js';
 import { BadRequest, UnsupportedMediaType } from './errors.js';
+import { readForwarded, type Forwarded, type ProxyFixSettings } from './proxy-fix.js';
 import { RequestHeaders } from './request-headers.js';
 
 /** The parts of node's IncomingMessage a Request needs; a stand-in works for tests and session transactions. */
@@ -52,6 +53,10 @@ export class Request {
   /** Set when the path could not be decoded; the app answers it with a 400. */
   readonly pathError: BadRequest | null = null;
 
+  /** What trusted `X-Forwarded-*` headers said (see `proxyFix`); null when the app trusts no proxy. */
+  private readonly forwarded: Forwarded | null = null;
+  /** The trusted `X-Forwarded-Prefix`, without a trailing slash ('' without one). */
+  private readonly proxyPrefix: string = '';
   private argsCache: MultiDict<string> | undefined;
   private headersCache: RequestHeaders | undefined;
   private cookiesCache: ReadonlyMap<string, string> | undefined;
@@ -61,8 +66,14 @@ export class Request {
   constructor(
     readonly raw: RawRequest,
     private readonly config: RequestConfig = DEFAULT_REQUEST_CONFIG,
+    proxy: ProxyFixSettings | null = null,
   ) {
     const applicationRoot = config.APPLICATION_ROOT;
+    if (proxy !== null) {
+      this.forwarded = readForwarded(raw.headers, proxy, hostOf(raw.headers));
+      const prefix = this.forwarded.prefix;
+      if (prefix) this.proxyPrefix = (prefix[0] === '/' ? prefix : '/' + prefix).replace(/\/+$/, '');
+    }
     this.method = (raw.method ?? 'GET').toUpperCase();
     const url = raw.url ?? '/';
     const q = url.indexOf('?');
@@ -79,10 +90,10 @@ export class Request {
     if (path[0] !== '/') path = '/' + path;
     const root = applicationRoot.length > 1 ? applicationRoot.replace(/\/+$/, '') : '';
     if (root && (path === root || path.startsWith(root + '/'))) {
-      this.rootPath = root;
+      this.rootPath = this.proxyPrefix + root;
       this.path = path.slice(root.length) || '/';
     } else {
-      this.rootPath = '';
+      this.rootPath = this.proxyPrefix;
       this.path = path;
     }
   }
@@ -101,20 +112,26 @@ export class Request {
     return (this.cookiesCache ??= parseCookieHeader(this.raw.headers.cookie));
   }
 
-  /** The client's address (the socket peer; put a proxy-aware middleware in front to trust X-Forwarded-For). */
+  /** The client's address: the socket peer, or what a trusted proxy says (`proxyFix`). */
   get remoteAddr(): string | null {
-    return this.raw.socket?.remoteAddress ?? null;
+    return this.forwarded?.remoteAddr ?? this.raw.socket?.remoteAddress ?? null;
   }
 
-  /** 'https' on TLS sockets, else 'http'. */
+  /** 'https' on TLS sockets, else 'http'; or what a trusted proxy says (`proxyFix`). */
   get scheme(): string {
+    const forwarded = this.forwarded?.scheme;
+    if (forwarded) return forwarded;
     const socket = this.raw.socket as { encrypted?: boolean } | undefined;
     return socket?.encrypted ? 'https' : 'http';
   }
 
-  /** The Host header (with port when not the default). */
+  /** The Host header, or a trusted proxy's (`proxyFix`); without the scheme's default port, as Werkzeug gives it. */
   get host(): string {
-    return hostOf(this.raw.headers) ?? 'localhost';
+    const host = this.forwarded?.host ?? hostOf(this.raw.headers) ?? 'localhost';
+    const scheme = this.scheme;
+    if (scheme === 'http' && host.endsWith(':80')) return host.slice(0, -3);
+    if (scheme === 'https' && host.endsWith(':443')) return host.slice(0, -4);
+    return host;
   }
 
   /** `scheme://host` + root path + '/', e.g. `http://localhost/`. */
@@ -130,7 +147,7 @@ export class Request {
   /** The full URL, e.g. `http://localhost/search?q=x`. */
   get url(): string {
     const rawPath = this.raw.url ?? '/';
-    return `${this.scheme}://${this.host}${rawPath[0] === '/' ? '' : '/'}${rawPath}`;
+    return `${this.scheme}://${this.host}${this.proxyPrefix}${rawPath[0] === '/' ? '' : '/'}${rawPath}`;
   }
 
   /** The URL without the query string. */
