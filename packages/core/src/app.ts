@@ -110,7 +110,7 @@ export class App extends Scaffold {
 
   /** Used by Blueprint: add one of its rules under its prefix and (dotted, when nested) name. */
   addBlueprintRule(bp: Blueprint, rule: string, handler: Handler<never>, options: RouteOptions, urlPrefix: string, name = bp.name): void {
-    const full = urlPrefix ? (rule ? `${urlPrefix.replace(/\/+$/, '')}/${rule.replace(/^\/+/, '')}` : urlPrefix) : rule;
+    const full = joinUrlPrefix(urlPrefix, rule);
     const endpoint = `${name}.${options.endpoint ?? endpointFromHandler(handler, rule)}`;
     this.addRule(full, handler, options, endpoint);
   }
@@ -470,7 +470,8 @@ export class App extends Scaffold {
   private blueprintsOf(ctx: StatefulContext): readonly Blueprint[] {
     // Looked up several times per request; the endpoint is fixed once routing ran.
     if (ctx[BP_ENDPOINT] !== ctx.request.endpoint) {
-      ctx[BP] = ctx.request.blueprint === null ? NO_BLUEPRINTS : ctx.request.blueprints.map((name) => this.blueprints.get(name)!).filter(Boolean);
+      // An app route given a dotted endpoint names no registered blueprint: it has none.
+      ctx[BP] = ctx.request.blueprint === null ? NO_BLUEPRINTS : ctx.request.blueprints.flatMap((name) => this.blueprints.get(name) ?? []);
       ctx[BP_ENDPOINT] = ctx.request.endpoint;
     }
     return ctx[BP];

@@ -89,7 +89,7 @@ export class Blueprint extends Scaffold {
   }
 }
 
-/** A nested blueprint's prefix under its parent's, as Flask joins them. */
+/** `child` (a nested blueprint's prefix, or a rule) under `parent`, with one slash between them, as Flask joins them. */
 export function joinUrlPrefix(parent: string, child: string): string {
   if (!parent) return child;
   if (!child) return parent;

@@ -62,13 +62,13 @@ export function proxyFixSettings(options: ProxyFixOptions = {}): ProxyFixSetting
 }
 
 /** Read the trusted `X-Forwarded-*` headers of a request, as Werkzeug's ProxyFix rewrites the environ. */
-export function readForwarded(headers: IncomingHttpHeaders, s: ProxyFixSettings, hostHeader: string | undefined): Forwarded {
+export function readForwarded(headers: IncomingHttpHeaders, s: ProxyFixSettings): Forwarded {
   const remoteAddr = trustedValue(headers['x-forwarded-for'], s.xFor);
   const scheme = trustedValue(headers['x-forwarded-proto'], s.xProto);
   let host = trustedValue(headers['x-forwarded-host'], s.xHost);
   const port = trustedValue(headers['x-forwarded-port'], s.xPort);
   if (port !== null) {
-    const base = host ?? hostHeader;
+    const base = host ?? headers.host;
     if (base) host = `${withoutPort(base)}:${port}`;
   }
   return { remoteAddr, scheme, host, prefix: trustedValue(headers['x-forwarded-prefix'], s.xPrefix) };

@@ -70,7 +70,7 @@ export class Request {
   ) {
     const applicationRoot = config.APPLICATION_ROOT;
     if (proxy !== null) {
-      this.forwarded = readForwarded(raw.headers, proxy, hostOf(raw.headers));
+      this.forwarded = readForwarded(raw.headers, proxy);
       const prefix = this.forwarded.prefix;
       if (prefix) this.proxyPrefix = (prefix[0] === '/' ? prefix : '/' + prefix).replace(/\/+$/, '');
     }
