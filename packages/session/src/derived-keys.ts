@@ -1,18 +1,24 @@
 /**
  * Key derivation as itsdangerous does it, with a process-wide cache so a
  * request never re-derives a key: the same (secret, salt, digest, method)
- * always maps to the same derived key.
+ * always maps to the same derived key, and to the same `KeyObject` of it.
  */
 import { Buffer } from 'node:buffer';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /** itsdangerous' `key_derivation`. Flask's session cookie uses `hmac`. */
 export type KeyDerivation = 'hmac' | 'django-concat' | 'concat' | 'none';
 
 export type SecretKey = string | Uint8Array;
 
+interface DerivedKey {
+  bytes: Buffer;
+  /** The same bytes as a `KeyObject`, made once (see `deriveSigningKey`). */
+  object: KeyObject;
+}
+
 const MAX_ENTRIES = 256;
-const cache = new Map<string, Buffer>();
+const cache = new Map<string, DerivedKey>();
 
 export function toBytes(key: SecretKey): Buffer {
   return typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key.buffer, key.byteOffset, key.byteLength);
@@ -25,10 +31,24 @@ function cacheId(secret: SecretKey, salt: string, digest: string, method: KeyDer
 
 /** The signing key itsdangerous derives from `secret` for `salt`. */
 export function deriveKey(secret: SecretKey, salt: string, digest = 'sha1', method: KeyDerivation = 'hmac'): Buffer {
+  return derived(secret, salt, digest, method).bytes;
+}
+
+/**
+ * The same key as a `KeyObject`, for `createHmac`. Made once per derived key:
+ * given a Buffer, `createHmac` imports the key on every call, which costs
+ * about 10 µs more per MAC on Node 24 than passing a `KeyObject`.
+ */
+export function deriveSigningKey(secret: SecretKey, salt: string, digest = 'sha1', method: KeyDerivation = 'hmac'): KeyObject {
+  return derived(secret, salt, digest, method).object;
+}
+
+function derived(secret: SecretKey, salt: string, digest: string, method: KeyDerivation): DerivedKey {
   const id = cacheId(secret, salt, digest, method);
   let key = cache.get(id);
   if (key === undefined) {
-    key = derive(toBytes(secret), Buffer.from(salt, 'utf8'), digest, method);
+    const bytes = derive(toBytes(secret), Buffer.from(salt, 'utf8'), digest, method);
+    key = { bytes, object: createSecretKey(bytes) };
     // A handful of keys per app; a bound keeps a misuse (a new secret per call) from leaking memory.
     if (cache.size >= MAX_ENTRIES) cache.clear();
     cache.set(id, key);

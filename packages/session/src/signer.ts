@@ -6,11 +6,10 @@
  * (itsdangerous takes them oldest first; Flask passes `[*FALLBACKS, SECRET_KEY]`.)
  */
 import { Buffer } from 'node:buffer';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { base64urlDecode, base64urlEncode } from './base64.js';
-import { deriveKey, type KeyDerivation, type SecretKey } from './derived-keys.js';
+import { deriveSigningKey, type KeyDerivation, type SecretKey } from './derived-keys.js';
 import { BadSignature, BadTimeSignature, SignatureExpired } from './errors.js';
-import { HmacSha1 } from './hmac-sha1.js';
 
 export interface SignerOptions {
   /** One key, or several newest first (the first signs; each is tried when verifying). */
@@ -30,10 +29,8 @@ export class Signer {
   readonly sep: string;
   readonly digest: string;
   readonly keyDerivation: KeyDerivation;
-  /** Derived keys, in the order secret keys were given. */
-  protected readonly keys: readonly Buffer[];
-  /** For SHA-1 (the default), each key's precomputed HMAC; see hmac-sha1.ts. */
-  private readonly sha1Macs: ReadonlyMap<Buffer, HmacSha1> | null;
+  /** Derived keys as `KeyObject`s (made once per key, see derived-keys.ts), in the order secret keys were given. */
+  protected readonly keys: readonly KeyObject[];
 
   constructor(options: SignerOptions) {
     const secrets = Array.isArray(options.secretKeys) ? (options.secretKeys as readonly SecretKey[]) : [options.secretKeys as SecretKey];
@@ -45,8 +42,7 @@ export class Signer {
     }
     this.digest = options.digest ?? 'sha1';
     this.keyDerivation = options.keyDerivation ?? 'django-concat';
-    this.keys = secrets.map((s) => deriveKey(s, this.salt, this.digest, this.keyDerivation));
-    this.sha1Macs = this.digest.toLowerCase() === 'sha1' ? new Map(this.keys.map((k) => [k, new HmacSha1(k)])) : null;
+    this.keys = secrets.map((s) => deriveSigningKey(s, this.salt, this.digest, this.keyDerivation));
   }
 
   /** The base64url signature of `value` with the newest key. */
@@ -89,9 +85,7 @@ export class Signer {
     }
   }
 
-  protected mac(key: Buffer, value: string): Buffer {
-    const fast = this.sha1Macs?.get(key);
-    if (fast) return fast.digestString(value);
+  protected mac(key: KeyObject, value: string): Buffer {
     return createHmac(this.digest, key).update(value, 'utf8').digest();
   }
 }

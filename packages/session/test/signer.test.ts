@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { base64urlEncode } from '../src/base64.js';
@@ -14,6 +14,35 @@ describe('Signer', () => {
   it('matches itsdangerous defaults (django-concat, salt itsdangerous.Signer)', () => {
     // python3 -c "import itsdangerous; print(itsdangerous.Signer('secret-key').sign('my string'))"
     expect(new Signer({ secretKeys: 'secret-key' }).sign('my string')).toBe('my string.wh6tMHxLgJqB6oY1uT73iMlyrOA');
+  });
+
+  // Made with: python3 -c "import hashlib, itsdangerous; print(itsdangerous.Signer(secret, salt=salt,
+  //   key_derivation=method, digest_method=getattr(hashlib, digest)).sign(value))" (itsdangerous 2.2)
+  it.each([
+    ['secret-key', 'cookie-session', 'hmac', 'sha1', 'eyJ1c2VybmFtZSI6ImFkbWluIn0.awO0JA', 'A1RR0S8c0oWWTEAoGIWps0x6zao'],
+    ['Jefe', 'itsdangerous.Signer', 'django-concat', 'sha1', 'what do ya want for nothing?', '-AtDT8PekHUPKJ7BwizUz_bhPuo'],
+    ['k'.repeat(100), 'flask-session', 'hmac', 'sha1', 'x'.repeat(200), 'w8EwhT6tkXXs62l740fMHOjxglk'],
+    ['clé-秘密', 'sel', 'concat', 'sha256', 'déjà vu 😀', 'Bp_ljngVZIFrwe4IyrZSDqQuDJBmWGDn7vFfSJS_e3k'],
+    ['raw', 'ignored', 'none', 'sha512', '', 'QUqk5SjzJfylo_jF7s8FA0DbNVf35NQciqcVRmj_CVJ_l0_nTlt68YdJiiWYQyU6npEtt89QiBhThkoT-k2CYw'],
+  ] as const)('signs as itsdangerous: key %#, salt %s, %s, %s', (secret, salt, keyDerivation, digest, value, signature) => {
+    const signer = new Signer({ secretKeys: secret, salt, keyDerivation, digest });
+    expect(signer.sign(value)).toBe(`${value}.${signature}`);
+    expect(signer.unsign(`${value}.${signature}`)).toBe(value);
+  });
+
+  it('is HMAC over the derived key, as node:crypto computes it (random keys, salts and texts)', () => {
+    const text = (n: number) => Array.from({ length: n }, () => String.fromCodePoint(randomInt(3) ? 32 + randomInt(95) : 0xa0 + randomInt(0x2000))).join('');
+    for (let i = 0; i < 500; i++) {
+      const secret = randomBytes(randomInt(0, 200)); // past 64 bytes too, where HMAC hashes the key first
+      const salt = text(randomInt(0, 20));
+      const value = text(randomInt(0, 300));
+      const hmacKey = createHmac('sha1', secret).update(salt).digest();
+      const expected = createHmac('sha1', hmacKey).update(value, 'utf8').digest('base64url');
+      expect(new Signer({ secretKeys: secret, salt, keyDerivation: 'hmac' }).getSignature(value)).toBe(expected);
+      const concatKey = createHash('sha256').update(salt).update('signer').update(secret).digest();
+      const expected256 = createHmac('sha256', concatKey).update(value, 'utf8').digest('base64url');
+      expect(new Signer({ secretKeys: secret, salt, digest: 'sha256' }).getSignature(value)).toBe(expected256);
+    }
   });
 
   it('verifies with any key, signs with the first', () => {
