@@ -3,6 +3,7 @@
 //
 //   node bench/idle-probe.mjs [--peer micro-signed] [--scenario session-read] [--idle 12]
 //                             [--rounds 3] [--duration 2] [--node-args="..."] [--loadgen wrk|autocannon]
+//                             [--node 24|22|20|system]   (the server's Node.js; env BENCH_NODE, default 24)
 //
 // Starts the peer twice. "cold idle": log in and check once, idle --idle seconds, warm up,
 // measure. "hot": the same with the warm-up before the idle. Prints req/s and the server's
@@ -14,6 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { preflight, requestFor } from './lib/harness.mjs';
 import { pickLoadgen, runLoad } from './lib/load.mjs';
+import { nodeRuntime } from './lib/node-runtime.mjs';
+import { DEFAULTS, parseNodeChoice } from './lib/options.mjs';
 import { peerNamed, scenarioNamed } from './lib/peers.mjs';
 import { startServer } from './lib/server-process.mjs';
 
@@ -27,12 +30,14 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     'node-args': { type: 'string', default: '' },
     loadgen: { type: 'string', default: 'auto' },
+    node: { type: 'string', default: process.env.BENCH_NODE || DEFAULTS.node },
   },
 });
 const peer = peerNamed(values.peer);
 const scenario = scenarioNamed(values.scenario);
 const loadgen = pickLoadgen(values.loadgen);
 const nodeArgs = values['node-args'].split(' ').filter(Boolean);
+const runtime = await nodeRuntime(parseNodeChoice(values.node));
 const [idle, rounds, duration, connections] = ['idle', 'rounds', 'duration', 'connections'].map((k) => Number(values[k]));
 
 /** utime and stime of a process in clock ticks (USER_HZ, 100 on Linux). */
@@ -42,7 +47,7 @@ function cpuTicks(pid) {
 }
 
 async function probe(mode) {
-  const server = await startServer(peer, { quiet: true, nodeArgs });
+  const server = await startServer(peer, { quiet: true, nodeArgs, execPath: runtime.path });
   try {
     const req = await requestFor(scenario, server);
     await preflight(scenario, req);
@@ -65,5 +70,6 @@ async function probe(mode) {
   }
 }
 
+console.log(`server on Node ${runtime.version} (--node ${runtime.choice})`);
 await probe('cold idle');
 await probe('hot');

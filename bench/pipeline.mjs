@@ -3,7 +3,10 @@
 // versions of a server does less work, on a machine too noisy for `npm run bench`.
 //
 //   node bench/pipeline.mjs [--scenario session-write] [--peers micro-signed,raw-node]
-//                           [--rounds 20] [--requests 20000]
+//                           [--rounds 20] [--requests 20000] [--node 24|22|20|system]
+//
+// --node (env BENCH_NODE, default 24) is the Node.js the servers are timed on; as they
+// run in this process, the script runs itself again on that node when it is not on it.
 //
 // A peer may also be `label=path/to/server.mjs`, any server file written to the
 // bench's server convention: e.g. a copy of micro-signed.mjs that imports an
@@ -18,12 +21,16 @@
 // printed are medians of per-round ratios. Not a throughput figure: the kernel's
 // share (socket reads and writes, about half of a real request) is left out, and
 // it is the same for every peer.
+import { spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { Server } from 'node:http';
 import { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { nodeBinary } from '../scripts/node-runtime.mjs';
 import { FORM, applySetCookies, cookieHeader } from './lib/client.mjs';
+import { DEFAULTS, parseNodeChoice } from './lib/options.mjs';
 import { peerNamed, scenarioNamed, serverFile } from './lib/peers.mjs';
 import { median } from './lib/report.mjs';
 
@@ -33,8 +40,18 @@ const { values } = parseArgs({
     peers: { type: 'string', default: 'micro-signed,raw-node,fastify-secure-session' },
     rounds: { type: 'string', default: '20' },
     requests: { type: 'string', default: '20000' },
+    node: { type: 'string', default: process.env.BENCH_NODE || DEFAULTS.node },
   },
 });
+
+// The servers run in this process, so this process must be on the chosen node.
+const nodePath = await nodeBinary(parseNodeChoice(values.node));
+if (realpathSync(nodePath) !== realpathSync(process.execPath)) {
+  const script = fileURLToPath(import.meta.url);
+  const { status, signal, error } = spawnSync(nodePath, [...process.execArgv, script, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (error) throw error;
+  process.exit(status ?? (signal ? 1 : 0));
+}
 const scenario = scenarioNamed(values.scenario);
 const rounds = Number(values.rounds);
 const perRound = Number(values.requests);
@@ -188,7 +205,7 @@ for (let r = 0; r < rounds; r++) {
 }
 
 const base = targets[0];
-console.log(`${values.scenario}: µs per request in-process (median of ${rounds} rounds × ${perRound}); ratio = median per-round speed vs ${base.peer.name}`);
+console.log(`${values.scenario}: µs per request in-process (median of ${rounds} rounds × ${perRound}); ratio = median per-round speed vs ${base.peer.name}; Node ${process.version}`);
 for (const t of targets) {
   const ratios = t.us.map((us, i) => base.us[i] / us);
   const sorted = [...ratios].sort((a, b) => a - b);

@@ -3,6 +3,11 @@
 //
 //   node bench/run.mjs [--duration 3] [--connections 50] [--rounds 3] [--warmup 1]
 //                      [--only peer,...] [--scenario hello,session-read,...] [--cpu-prof [peer,...]]
+//                      [--node 24|22|20|system]
+//
+// Every server, micro's and the peers', runs on one Node.js: --node (env BENCH_NODE,
+// default 24), installed from the npm registry on first use by scripts/node-runtime.mjs;
+// `system` is the node running this script. The results record its version.
 //
 // How a run goes: for each scenario, every peer server taking part starts in its own
 // child process; each is checked once over HTTP (right status and body) and warmed up

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { FORM, login, request } from './client.mjs';
 import { formatTop, topSelfTime } from './cpuprofile.mjs';
 import { pickLoadgen, runLoad } from './load.mjs';
+import { nodeRuntime } from './node-runtime.mjs';
 import { PEERS, SCENARIOS, isMicro, serverFile } from './peers.mjs';
 import { buildRows, renderSvg, renderTable } from './report.mjs';
 import { startServer } from './server-process.mjs';
@@ -85,7 +86,7 @@ export async function runScenario(scenario, peers, opts, ctx) {
     for (const peer of peers) {
       const cpuProfDir = profiled.has(peer.name) ? join(profileDir, scenario.name, peer.name) : undefined;
       try {
-        const server = await startServer(peer, { cpuProfDir, quiet: ctx.quiet, nodeArgs: opts.nodeArgs });
+        const server = await startServer(peer, { cpuProfDir, quiet: ctx.quiet, nodeArgs: opts.nodeArgs, execPath: ctx.runtime.path });
         log(`  started ${peer.name} (pid ${server.pid})`);
         const req = await requestFor(scenario, server);
         await preflight(scenario, req);
@@ -149,12 +150,15 @@ export async function runBench(opts, io = {}) {
   const outDir = resolve(opts.out || join(BENCH_DIR, 'results'));
   const skipped = [];
   const peers = await selectPeers(opts, skipped);
+  // Every server runs on this one node (--node), whatever node runs the harness.
+  const runtime = await nodeRuntime(opts.node ?? 'system');
   const profiled = new Set(
     opts.cpuProf === null ? [] : peers.filter((p) => (opts.cpuProf.length ? opts.cpuProf.includes(p.name) : isMicro(p.name))).map((p) => p.name),
   );
-  const ctx = { loadgen, profileDir: join(outDir, 'profiles'), profiled, failures: [], profiles: [], log, quiet: io.quiet ?? false };
+  const ctx = { loadgen, runtime, profileDir: join(outDir, 'profiles'), profiled, failures: [], profiles: [], log, quiet: io.quiet ?? false };
 
-  log(`micro bench: ${loadgen}, ${opts.connections} connections, ${opts.rounds} rounds × ${opts.duration}s, warm-up ${opts.warmup}s, Node ${process.version}, ${os.cpus().length} cores`);
+  log(`micro bench: ${loadgen}, ${opts.connections} connections, ${opts.rounds} rounds × ${opts.duration}s, warm-up ${opts.warmup}s, ${os.cpus().length} cores`);
+  log(`  servers on Node ${runtime.version} (--node ${runtime.choice}: ${runtime.path}); harness on Node ${process.version}`);
   for (const s of skipped) log(`  skipped ${s.peer}: ${s.why}`);
   if (opts.cpuProf !== null && profiled.size === 0) log('  --cpu-prof: no micro server present, nothing to profile (name peers: --cpu-prof raw-node)');
   if (profiled.size) log(`  --cpu-prof on ${[...profiled].join(', ')}: their numbers include the profiler's overhead`);
@@ -178,7 +182,10 @@ export async function runBench(opts, io = {}) {
   const meta = {
     date: new Date().toISOString(),
     command: `node bench/run.mjs ${(io.argv ?? []).join(' ')}`.trim(),
-    node: process.version,
+    node: runtime.version, // every server's process.version
+    nodeChoice: runtime.choice,
+    nodePath: runtime.path,
+    harnessNode: process.version, // the harness and, with --loadgen autocannon, the load generator
     platform: `${os.platform()} ${os.arch()}`,
     cpu: os.cpus()[0]?.model ?? '',
     cores: os.cpus().length,
@@ -190,7 +197,7 @@ export async function runBench(opts, io = {}) {
     nodeArgs: opts.nodeArgs,
     seconds: Math.round((Date.now() - started) / 1000),
   };
-  return { meta, outDir, rows, evaluations, skipped, failures: ctx.failures, profiles: ctx.profiles, table: renderTable(rows, evaluations) };
+  return { meta, outDir, rows, evaluations, skipped, failures: ctx.failures, profiles: ctx.profiles, table: renderTable(rows, evaluations, meta) };
 }
 
 /** latest.json and latest.svg in the results folder. */
@@ -200,7 +207,7 @@ export function writeResults(result) {
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify({ meta, rows, targets: evaluations, skipped, failures }, null, 2)}\n`);
   writeFileSync(
     join(outDir, 'latest.svg'),
-    renderSvg(rows, { title: `Requests/s as a ratio to the baseline — ${meta.date.slice(0, 10)}, ${meta.loadgen}, Node ${meta.node}` }),
+    renderSvg(rows, { title: `Requests/s as a ratio to the baseline — ${meta.date.slice(0, 10)}, ${meta.loadgen}, servers on Node ${meta.node}` }),
   );
   return [join(outDir, 'latest.json'), join(outDir, 'latest.svg')];
 }

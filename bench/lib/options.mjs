@@ -18,7 +18,11 @@ export const DEFAULTS = Object.freeze({
   loadgen: 'auto', // auto = wrk when /usr/bin/wrk exists, else autocannon
   out: '', // results folder; '' = bench/results
   nodeArgs: /** @type {string[]} */ ([]), // extra node/V8 flags for every server
+  node: '24', // the Node.js major every server runs on (scripts/node-runtime.mjs); 'system' = the harness's own
 });
+
+/** The values --node takes: the LTS lines, the machines' Node 20, or the node running the harness. */
+export const NODE_CHOICES = Object.freeze(['24', '22', '20', 'system']);
 
 const HELP = `Usage: pnpm --filter @micro/bench bench [options]   (or: node bench/run.mjs [options])
   --duration <s>        seconds per measured round (default ${DEFAULTS.duration})   env BENCH_DURATION
@@ -31,11 +35,14 @@ const HELP = `Usage: pnpm --filter @micro/bench bench [options]   (or: node benc
                         functions by self time per scenario                 env BENCH_CPU_PROF
   --loadgen <name>      auto | wrk | autocannon (default auto)              env BENCH_LOADGEN
   --out <dir>           results folder (default bench/results)              env BENCH_OUT
+  --node <major>        the Node.js every server runs on: ${NODE_CHOICES.join(', ')} (default ${DEFAULTS.node});
+                        system is the node running this script; another major is
+                        installed from npm (node@<major>) on first use     env BENCH_NODE
   --node-args=<flags>   extra node flags for every server, space-separated,
                         e.g. --node-args=--min-semi-space-size=8          env BENCH_NODE_ARGS
   --help`;
 
-const ENV_NAMES = ['duration', 'warmup', 'connections', 'rounds', 'only', 'scenario', 'cpu-prof', 'loadgen', 'out', 'node-args'];
+const ENV_NAMES = ['duration', 'warmup', 'connections', 'rounds', 'only', 'scenario', 'cpu-prof', 'loadgen', 'out', 'node-args', 'node'];
 
 const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -43,6 +50,13 @@ function positive(name, value) {
   const n = Number(String(value).replace(/s$/, ''));
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${value}"`);
   return n;
+}
+
+/** '24', 'v24', ' 24 ' → '24'; 'system' stays; anything else is an error naming the choices. */
+export function parseNodeChoice(value) {
+  const text = String(value).trim().replace(/^v/, '');
+  if (!NODE_CHOICES.includes(text)) throw new Error(`--node must be one of ${NODE_CHOICES.join(', ')}, got "${value}"`);
+  return text;
 }
 
 /**
@@ -113,6 +127,9 @@ export function parseOptions(argv, env = {}) {
         opts.nodeArgs = flags;
         break;
       }
+      case 'node':
+        opts.node = parseNodeChoice(value);
+        break;
       default:
         throw new Error(`Unknown option --${name}. Try --help.`);
     }

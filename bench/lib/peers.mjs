@@ -71,7 +71,10 @@ const SESSION = ['session-read', 'session-write'];
 
 /** @type {Peer[]} */
 export const PEERS = [
+  // The old ceiling: a hand-rolled cookie that does less than Flask's. A reference, no target.
   { name: 'raw-node', label: 'node:http + HMAC cookie', helloLabel: 'node:http', scenarios: ['hello', ...SESSION] },
+  // The limit for a Flask-compatible session: node:http writing exactly Flask's cookie.
+  { name: 'raw-node-flask', label: 'node:http + Flask cookie (node:crypto)', helloLabel: 'node:http (Flask peer)', scenarios: ['hello', ...SESSION] },
   { name: 'fastify', label: 'Fastify', scenarios: ['hello'] },
   { name: 'fastify-secure-session', label: 'Fastify + secure-session', scenarios: SESSION, cookieSession: true },
   { name: 'fastify-session', label: 'Fastify + @fastify/session (memory)', scenarios: SESSION },

@@ -76,11 +76,13 @@ export function targetCell(row, evaluations) {
 }
 
 /**
- * A markdown table (readable as plain text too), then one line per target.
+ * A markdown table (readable as plain text too), then one line per target. With the
+ * run's meta, a first line says which Node the servers ran on and how they were loaded.
  * @param {Row[]} rows
  * @param {ReturnType<import('./targets.mjs').evaluateTargets>} evaluations
+ * @param {{ node: string, loadgen?: string, rounds?: number, duration?: number, connections?: number }} [meta]
  */
-export function renderTable(rows, evaluations) {
+export function renderTable(rows, evaluations, meta) {
   const header = ['scenario', 'peer', 'req/s', '± rounds', 'p99 ms', '× baseline', 'peak RSS', 'target met?'];
   const body = rows.map((r) => [
     r.scenario,
@@ -97,6 +99,10 @@ export function renderTable(rows, evaluations) {
   const line = (cells) => `| ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
   const sep = `| ${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
   const out = [line(header), sep, ...body.map(line)];
+  if (meta) {
+    const how = meta.loadgen ? `, ${meta.loadgen}, ${meta.rounds} rounds × ${meta.duration} s, ${meta.connections} connections` : '';
+    out.unshift(`Every server on Node ${meta.node}${how}`, '');
+  }
   if (evaluations.length) {
     out.push('', 'Targets (ratios within this run):');
     for (const e of evaluations) {

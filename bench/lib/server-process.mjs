@@ -32,7 +32,8 @@ export function peakRss(pid) {
 
 /**
  * @param {import('./peers.mjs').Peer} peer
- * @param {{ cpuProfDir?: string, timeoutMs?: number, env?: Record<string,string>, quiet?: boolean, nodeArgs?: string[] }} [opts]
+ * @param {{ cpuProfDir?: string, timeoutMs?: number, env?: Record<string,string>, quiet?: boolean, nodeArgs?: string[], execPath?: string }} [opts]
+ *   execPath: the node binary to run the server on (--node); default the harness's own
  * @returns {Promise<{ peer: import('./peers.mjs').Peer, port: number, pid: number, url: string, peakRss: () => number|null, stop: () => Promise<void> }>}
  */
 export async function startServer(peer, opts = {}) {
@@ -45,6 +46,7 @@ export async function startServer(peer, opts = {}) {
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   }
   const child = fork(file, [], {
+    execPath: opts.execPath ?? process.execPath,
     execArgv,
     env: { ...process.env, NODE_ENV: 'production', ...peer.env, ...opts.env, PORT: String(port) },
     stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', 'pipe', 'ipc'],

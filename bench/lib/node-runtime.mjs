@@ -1,0 +1,23 @@
+// The one Node.js every server of a run uses (--node): the binary comes from
+// scripts/node-runtime.mjs (node@<major> from the npm registry, cached in .cache/),
+// the version from running it once, so the results say what the servers really ran on.
+import { execFileSync } from 'node:child_process';
+import { nodeBinary } from '../../scripts/node-runtime.mjs';
+
+/**
+ * @typedef {object} NodeRuntime
+ * @property {string} choice what was asked for: '24', '22', '20' or 'system'
+ * @property {string} path absolute path of the node binary
+ * @property {string} version its process.version, e.g. 'v24.21.0'
+ */
+
+/** @returns {Promise<NodeRuntime>} */
+export async function nodeRuntime(choice) {
+  const path = await nodeBinary(choice);
+  const version =
+    path === process.execPath ? process.version : execFileSync(path, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
+  if (choice !== 'system' && !version.startsWith(`v${choice}.`)) {
+    throw new Error(`--node ${choice}: ${path} is ${version}`);
+  }
+  return { choice, path, version };
+}
