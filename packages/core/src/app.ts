@@ -1,23 +1,23 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { AppTestClient, TEST_REQUEST_HEADER, type AppTestClientOptions } from './app-test-client.js';
+import type { RequestListener } from 'node:http';
 import { joinUrlPrefix, type Blueprint } from './blueprint.js';
 import { Config, type ConfigValues } from './config.js';
-import { AppContext, RequestContext, callUser, currentContext, enterContext, exitContext, releaseContext, runHeld, runInStorage } from './context.js';
+import { AppContext, RequestContext, currentContext, runInContext } from './context.js';
 import { errorResponse } from './error-response.js';
 import { BadRequest, HTTPException, InternalServerError, RequestRedirect } from './errors.js';
 import { makeResponse } from './make-response.js';
-import { isPromiseLike, type MaybePromise } from './maybe-promise.js';
+import { isPromiseLike } from './maybe-promise.js';
+import { listen, type ListenOptions, type MicroServer } from './node/listen.js';
+import { requestListener } from './node/request-listener.js';
 import type { ProxyFixSettings } from './proxy-fix.js';
-import { Request } from './request.js';
+import type { Request } from './request.js';
 import { Response } from './response.js';
-import type { Handler, RouteOptions } from './route-types.js';
+import type { AfterRequestHook, ErrorHandler, Handler, RouteOptions } from './route-types.js';
 import { Router } from './routing/router.js';
 import type { ConverterFactory } from './routing/converters.js';
 import type { Rule } from './routing/router.js';
 import { Scaffold } from './scaffold.js';
-import { sendResponse } from './send-response.js';
-import { listen, type ListenOptions, type MicroServer } from './serve.js';
 import type { SessionInterface, SessionLike } from './session-interface.js';
+import { AppTestClient, type AppTestClientOptions } from './testing/app-test-client.js';
 import { buildUrl, type UrlForOptions } from './url-for.js';
 
 /** Where the app writes errors and warnings; `console` by default. */
@@ -36,12 +36,24 @@ export interface AppOptions {
   config?: Partial<ConfigValues>;
 }
 
+/** Writes a finished response; the transport's part of a request (see `App.handle`). */
+export type SendResponse = (response: Response, request: Request) => void | Promise<void>;
+
+export interface HandleOptions {
+  /**
+   * Reject with an unhandled error instead of answering 500, when the app
+   * propagates exceptions (PROPAGATE_EXCEPTIONS, else TESTING or DEBUG). The
+   * test client sets it; a server never does.
+   */
+  propagate?: boolean;
+}
+
 const RULE = Symbol('micro.rule');
 const ERROR = Symbol('micro.error');
 const SAVED = Symbol('micro.sessionSaveAttempted');
-const BP = Symbol('micro.blueprint');
-const BP_ENDPOINT = Symbol('micro.blueprintEndpoint');
+const BLUEPRINTS = Symbol('micro.blueprints');
 const NO_BLUEPRINTS: readonly Blueprint[] = [];
+const NO_HOOKS: readonly never[] = [];
 
 /** The request context plus what the app tracks per request, under symbols (one object per request). */
 class StatefulContext extends RequestContext {
@@ -50,9 +62,8 @@ class StatefulContext extends RequestContext {
   [ERROR]: unknown = null;
   /** Saving is attempted at most once: a failed save is never retried with an error page's state. */
   [SAVED] = false;
-  /** The blueprints of the endpoint named in [BP_ENDPOINT], innermost first, cached by blueprintsOf. */
-  [BP]: readonly Blueprint[] = NO_BLUEPRINTS;
-  [BP_ENDPOINT]: string | null = null;
+  /** The matched endpoint's blueprint and its parents, innermost first (Flask's `request.blueprints`). */
+  [BLUEPRINTS]: readonly Blueprint[] = NO_BLUEPRINTS;
 }
 
 /**
@@ -73,8 +84,7 @@ export class App extends Scaffold {
   logger: Logger = console;
 
   private cachedHandler: RequestListener | undefined;
-  /** @internal Unhandled errors waiting for the test client that caused them, by request id. */
-  readonly propagatedErrors = new Map<string, unknown>();
+  private validated = false;
 
   constructor(options: AppOptions = {}) {
     super();
@@ -151,16 +161,13 @@ export class App extends Scaffold {
 
   /** Run `fn` with `currentApp` and `g` set, outside of any request (Flask's `app_context`). */
   appContext<T>(fn: () => T): T {
-    return runHeld(new AppContext(this), fn, true);
+    return runInContext(new AppContext(this), fn);
   }
 
   /** A node:http request listener; mount it in any node server. */
   get handler(): RequestListener {
-    if (!this.cachedHandler) {
-      this.config.validate();
-      this.cachedHandler = (req, res) => this.handleRequest(req, res);
-    }
-    return this.cachedHandler;
+    if (!this.validated) this.validateSetup();
+    return (this.cachedHandler ??= requestListener(this));
   }
 
   /** Serve the app: `await app.listen(5000)`; the result closes gracefully. */
@@ -168,7 +175,10 @@ export class App extends Scaffold {
     return listen(this, port, host, options);
   }
 
-  /** A client that drives the app over real HTTP, with a cookie jar (Flask's `test_client`). */
+  /**
+   * A client that calls the app in-process, with a cookie jar (Flask's
+   * `test_client`); `{ http: true }` sends real HTTP over loopback instead.
+   */
   testClient(options: AppTestClientOptions = {}): AppTestClient {
     return new AppTestClient(this, options);
   }
@@ -179,59 +189,61 @@ export class App extends Scaffold {
   }
 
   // ---------------------------------------------------------------------------
-  // The request pipeline. Each step may be synchronous; promises appear only
-  // when a hook, the view or the session interface returns one.
+  // The request, top to bottom (Flask's wsgi_app, full_dispatch_request,
+  // finalize_request, handle_user_exception, handle_exception).
 
-  private handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    const request = new Request(req, this.config, this.proxyFix);
-    const ctx = new StatefulContext(this, request, res);
-    const prev = enterContext(ctx);
-    try {
-      this.runRequest(ctx);
-    } finally {
-      exitContext(prev);
-    }
+  /**
+   * Handle one request from start to end: route, open the session, run the
+   * hooks and the view, turn errors into responses, finalize, hand the
+   * response to `send` (the transport writes it), then tear down. Runs in the
+   * request's context, so `request`, `session` and `g` work in everything it
+   * calls. Resolves once teardown is over; never rejects, unless `propagate`
+   * is set and the app propagates exceptions (PROPAGATE_EXCEPTIONS, or TESTING
+   * or DEBUG), as Flask's test client raises them: then nothing is sent and the
+   * unhandled error rejects after teardown.
+   */
+  handle(request: Request, send: SendResponse, options: HandleOptions = {}): Promise<void> {
+    if (!this.validated) this.validateSetup();
+    const ctx = new StatefulContext(this, request);
+    return runInContext(ctx, () => this.runRequest(ctx, send, options.propagate === true));
   }
 
-  /** Runs the request (its context is current); never throws. */
-  private runRequest(ctx: StatefulContext): void {
+  private async runRequest(ctx: StatefulContext, send: SendResponse, propagate: boolean): Promise<void> {
+    let response: Response;
+    try {
+      response = await this.fullDispatchRequest(ctx);
+    } catch (err) {
+      if (propagate && !(err instanceof HTTPException) && this.propagatesExceptions()) {
+        ctx[ERROR] = err;
+        await this.teardown(ctx);
+        throw err;
+      }
+      response = await this.handleException(ctx, err);
+    }
+    try {
+      await send(response, ctx.request);
+    } catch (err) {
+      this.logger.error('Sending the response failed', err);
+    }
+    await this.teardown(ctx);
+  }
+
+  private async fullDispatchRequest(ctx: StatefulContext): Promise<Response> {
     let rv: unknown;
     try {
-      rv = this.preprocessAndDispatch(ctx);
+      this.matchRequest(ctx);
+      const opened = this.openSession(ctx);
+      if (opened) await opened;
+      rv = await this.preprocessRequest(ctx);
+      rv ??= await this.dispatchRequest(ctx);
     } catch (err) {
-      this.respond(ctx, err, true);
-      return;
+      rv = await this.handleUserException(ctx, err);
     }
-    if (isPromiseLike(rv)) {
-      // One promise between an async view and the response (each runs the context's promise hooks).
-      Promise.resolve(rv).then(
-        (value) => this.respond(ctx, value, false),
-        (err: unknown) => this.respond(ctx, err, true),
-      );
-    } else {
-      this.respond(ctx, rv, false);
-    }
+    return this.finalizeRequest(ctx, rv, false);
   }
 
-  /** Turn the view's value (or its error, when `failed`) into the response and send it. */
-  private respond(ctx: StatefulContext, value: unknown, failed: boolean): void {
-    let result: MaybePromise<Response>;
-    try {
-      result = failed ? this.handleUserException(ctx, value) : this.finalizeRequest(ctx, value, false);
-    } catch (err) {
-      result = this.lastResort(ctx, err);
-    }
-    if (isPromiseLike<Response>(result)) {
-      result.then(
-        (response) => this.finish(ctx, response),
-        (err: unknown) => this.finish(ctx, this.lastResort(ctx, err)),
-      );
-    } else {
-      this.finish(ctx, result);
-    }
-  }
-
-  private preprocessAndDispatch(ctx: StatefulContext): unknown {
+  /** Routing runs before the hooks; its error (404, 405, redirect) is raised after them, as in Flask. */
+  private matchRequest(ctx: StatefulContext): void {
     const request = ctx.request;
     const trusted = this.config.TRUSTED_HOSTS;
     if (request.pathError) {
@@ -244,50 +256,47 @@ export class App extends Scaffold {
         ctx[RULE] = match.rule;
         ctx.params = request.viewArgs = match.params;
         ctx.endpoint = request.endpoint = match.rule.endpoint;
+        ctx[BLUEPRINTS] = this.blueprintsOf(request);
       } catch (err) {
         ctx.routingError = err;
       }
     }
-
-    const si = this.sessionInterface;
-    if (si?.saveUnopened) {
-      ctx.sessionPending = true; // opened on first use (RequestContext.session)
-    } else if (si) {
-      let opened: MaybePromise<SessionLike | null>;
-      try {
-        opened = si.openSession(this, request);
-      } catch (err) {
-        ctx.sessionValue = si.makeNullSession(this);
-        throw err;
-      }
-      if (isPromiseLike<SessionLike | null>(opened)) {
-        return Promise.resolve(opened).then(
-          (s) => {
-            ctx.sessionValue = s ?? si.makeNullSession(this);
-            return this.beforeAndDispatch(ctx);
-          },
-          (err: unknown) => {
-            // The store failed: keep a null session so nothing is saved over the stored one.
-            ctx.sessionValue = si.makeNullSession(this);
-            throw err;
-          },
-        );
-      }
-      ctx.sessionValue = opened ?? si.makeNullSession(this);
-    }
-    return this.beforeAndDispatch(ctx);
   }
 
-  private beforeAndDispatch(ctx: StatefulContext): unknown {
-    const bps = this.blueprintsOf(ctx);
-    let hooks = this.beforeRequestFuncs;
-    // App first, then the outermost blueprint down to the request's own (Flask's order).
-    for (let i = bps.length - 1; i >= 0; i--) if (bps[i]!.beforeRequestFuncs.length) hooks = [...hooks, ...bps[i]!.beforeRequestFuncs];
-    const rv = hooks.length ? runBeforeHooks(ctx, hooks, 0) : undefined;
-    if (isPromiseLike(rv)) {
-      return Promise.resolve(rv).then((value) => (value ?? this.dispatchRequest(ctx)));
+  /** Open the session before the hooks; a promise only when the interface returns one (a store). */
+  private openSession(ctx: StatefulContext): Promise<void> | undefined {
+    const si = this.sessionInterface;
+    if (!si) return undefined;
+    if (si.saveUnopened) {
+      ctx.sessionPending = true; // opened on first use (RequestContext.session)
+      return undefined;
     }
-    return rv ?? this.dispatchRequest(ctx);
+    // Until it opens, and when it fails, a null session: nothing is ever saved over the stored one.
+    ctx.sessionValue = si.makeNullSession(this);
+    const opened = si.openSession(this, ctx.request);
+    if (!isPromiseLike<SessionLike | null>(opened)) {
+      if (opened) ctx.sessionValue = opened as SessionLike;
+      return undefined;
+    }
+    return Promise.resolve(opened).then((s) => {
+      if (s) ctx.sessionValue = s;
+    });
+  }
+
+  /** Before-request hooks: the app's, then each blueprint's from the outermost in. The first value returned wins. */
+  private async preprocessRequest(ctx: StatefulContext): Promise<unknown> {
+    const bps = ctx[BLUEPRINTS];
+    for (const hook of this.beforeRequestFuncs) {
+      const rv = await hook(ctx);
+      if (rv != null) return rv;
+    }
+    for (let i = bps.length - 1; i >= 0; i--) {
+      for (const hook of bps[i]!.beforeRequestFuncs) {
+        const rv = await hook(ctx);
+        if (rv != null) return rv;
+      }
+    }
+    return undefined;
   }
 
   private dispatchRequest(ctx: StatefulContext): unknown {
@@ -299,142 +308,118 @@ export class App extends Scaffold {
       return response;
     }
     const view = this.viewFunctions.get(rule.endpoint) as Handler<Record<string, unknown>>;
-    return callUser(ctx, view, ctx.params, ctx);
+    return view(ctx.params, ctx);
   }
 
-  /** Make the response, run after-request hooks, save the session. */
-  private finalizeRequest(ctx: StatefulContext, rv: unknown, fromErrorHandler: boolean): MaybePromise<Response> {
-    let response: Response;
-    try {
-      response = makeResponse(rv, ctx.endpoint ?? undefined);
-    } catch (err) {
-      return fromErrorHandler ? this.lastResort(ctx, err) : this.handleException(ctx, err);
-    }
-    let processed: MaybePromise<Response>;
-    try {
-      processed = this.processResponse(ctx, response);
-    } catch (err) {
-      return this.afterFinalizeError(ctx, err, response, fromErrorHandler);
-    }
-    if (isPromiseLike<Response>(processed)) {
-      return processed.then(undefined, (err: unknown) => this.afterFinalizeError(ctx, err, response, fromErrorHandler));
-    }
-    return processed;
+  /** Flask's handle_user_exception: an error handler's value, or the HTTP error's own page; anything else is rethrown. */
+  private async handleUserException(ctx: StatefulContext, err: unknown): Promise<unknown> {
+    const handler = err instanceof RequestRedirect ? undefined : this.findErrorHandler(ctx, err);
+    if (handler) return handler(err, ctx);
+    if (err instanceof HTTPException) return this.httpErrorResponse(ctx, err);
+    throw err;
   }
 
-  private afterFinalizeError(ctx: StatefulContext, err: unknown, response: Response, fromErrorHandler: boolean): MaybePromise<Response> {
-    if (fromErrorHandler) {
+  /**
+   * Make the response, run the after-request hooks, save the session. An error
+   * here is handled as any other (a store that fails to save answers 503),
+   * unless it happens while finalizing an error page: then it is logged and
+   * that page is sent.
+   */
+  private async finalizeRequest(ctx: StatefulContext, rv: unknown, fromErrorHandler: boolean): Promise<Response> {
+    let response = makeResponse(rv, ctx.endpoint ?? undefined);
+    try {
+      response = await this.processResponse(ctx, response);
+    } catch (err) {
+      if (!fromErrorHandler) throw err;
       this.logger.error('Request finalizing failed with an error while handling an error', err);
-      return response;
     }
-    return this.handleException(ctx, err);
+    return response;
   }
 
-  private processResponse(ctx: StatefulContext, response: Response): MaybePromise<Response> {
-    const bps = this.blueprintsOf(ctx);
-    const once = ctx.afterThisRequestFuncs;
-    if (once === null && !this.afterRequestFuncs.length && !bps.some((bp) => bp.afterRequestFuncs.length)) {
-      return this.saveSession(ctx, response);
-    }
-    const hooks: Array<(r: Response, c: RequestContext) => unknown> = once === null ? [] : [...once];
-    // The request's own blueprint first, out to the app, each in reverse (Flask's order).
-    for (const bp of bps) for (let i = bp.afterRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.afterRequestFuncs[i]!);
-    for (let i = this.afterRequestFuncs.length - 1; i >= 0; i--) hooks.push(this.afterRequestFuncs[i]!);
-    const rv = hooks.length ? runAfterHooks(ctx, hooks, 0, response) : response;
-    return isPromiseLike<Response>(rv) ? rv.then((r) => this.saveSession(ctx, r)) : this.saveSession(ctx, rv);
+  /** After-request hooks (this request's, the blueprints' from the innermost out, the app's; each list in reverse), then the session. */
+  private async processResponse(ctx: StatefulContext, response: Response): Promise<Response> {
+    for (const fn of ctx.afterThisRequestFuncs ?? NO_HOOKS) response = (await fn(response)) ?? response;
+    for (const bp of ctx[BLUEPRINTS]) response = await runAfterHooks(ctx, bp.afterRequestFuncs, response);
+    response = await runAfterHooks(ctx, this.afterRequestFuncs, response);
+    const saved = this.saveSession(ctx, response);
+    if (saved) await saved;
+    return response;
   }
 
-  private saveSession(ctx: StatefulContext, response: Response): MaybePromise<Response> {
-    // Saving may run after an awaited view: make the request current for the interface's synchronous part.
-    const prev = enterContext(ctx);
-    try {
-      return this.saveSessionNow(ctx, response);
-    } finally {
-      exitContext(prev);
-    }
-  }
-
-  private saveSessionNow(ctx: StatefulContext, response: Response): MaybePromise<Response> {
+  /** Saving is attempted once: a failed save is never retried with an error page's state. */
+  private saveSession(ctx: StatefulContext, response: Response): void | Promise<void> {
     const si = this.sessionInterface;
+    if (!si || ctx[SAVED]) return;
     const session = ctx.sessionValue;
-    if (!si || ctx[SAVED]) return response;
     if (!session) {
       if (ctx.sessionPending && si.saveUnopened) {
         ctx[SAVED] = true;
         si.saveUnopened(this, ctx.request, response);
       }
-      return response;
+      return;
     }
-    if (si.isNullSession(session)) return response;
+    if (si.isNullSession(session)) return;
     ctx[SAVED] = true;
-    const saved = si.saveSession(this, session, response);
-    return isPromiseLike(saved) ? Promise.resolve(saved).then(() => response) : response;
-  }
-
-  /** Flask's handle_user_exception: an error handler, or the HTTP error's own page. */
-  private handleUserException(ctx: StatefulContext, err: unknown): MaybePromise<Response> {
-    let rv: unknown;
-    try {
-      const handler = err instanceof RequestRedirect ? undefined : this.findErrorHandler(ctx, err);
-      if (handler) rv = callUser(ctx, handler, err, ctx);
-      else if (err instanceof HTTPException) rv = this.httpErrorResponse(ctx, err);
-      else return this.handleException(ctx, err);
-    } catch (handlerError) {
-      return this.handleException(ctx, handlerError);
-    }
-    if (isPromiseLike(rv)) {
-      return Promise.resolve(rv).then(
-        (value) => this.finalizeRequest(ctx, value, false),
-        (handlerError: unknown) => this.handleException(ctx, handlerError),
-      );
-    }
-    return this.finalizeRequest(ctx, rv, false);
+    return si.saveSession(this, session, response);
   }
 
   /**
    * Flask's handle_exception: log an unexpected error and answer 500 — or the
    * status of an HTTP error raised while finishing (e.g. 503 from a session store).
    */
-  private handleException(ctx: StatefulContext, err: unknown): MaybePromise<Response> {
+  private async handleException(ctx: StatefulContext, err: unknown): Promise<Response> {
     let httpError: HTTPException;
     if (err instanceof HTTPException) {
       httpError = err;
     } else {
       ctx[ERROR] = err;
       this.logger.error(`Exception on ${ctx.request.path} [${ctx.request.method}]`, err);
-      this.propagate(ctx, err);
       httpError = new InternalServerError(undefined, { cause: err });
     }
     let rv: unknown;
     try {
       const handler = this.findErrorHandler(ctx, httpError);
-      rv = handler ? callUser(ctx, handler, httpError, ctx) : this.httpErrorResponse(ctx, httpError);
+      rv = handler ? await handler(httpError, ctx) : this.httpErrorResponse(ctx, httpError);
     } catch (handlerError) {
       this.logger.error('The error handler failed', handlerError);
       return this.lastResort(ctx, handlerError);
     }
-    if (isPromiseLike(rv)) {
-      return Promise.resolve(rv).then(
-        (value) => this.finalizeRequest(ctx, value, true),
-        (handlerError: unknown) => {
-          this.logger.error('The error handler failed', handlerError);
-          return this.lastResort(ctx, handlerError);
-        },
-      );
+    try {
+      return await this.finalizeRequest(ctx, rv, true);
+    } catch (finalizeError) {
+      return this.lastResort(ctx, finalizeError);
     }
-    return this.finalizeRequest(ctx, rv, true);
   }
 
-  /**
-   * With PROPAGATE_EXCEPTIONS (default: when TESTING or DEBUG), hand the error to
-   * the test client that sent the request, so the test sees the real error, as
-   * Flask's test client raises it.
-   */
-  private propagate(ctx: RequestContext, err: unknown): void {
-    const id = ctx.request.raw.headers[TEST_REQUEST_HEADER];
-    if (typeof id !== 'string') return;
+  /** When even error handling failed: a bare 500 that reveals nothing. */
+  private lastResort(ctx: StatefulContext, err: unknown): Response {
+    ctx[ERROR] ??= err;
+    this.logger.error(`Exception on ${ctx.request.path} [${ctx.request.method}]`, err);
+    return errorResponse(new InternalServerError(), false);
+  }
+
+  /** Teardown hooks (the blueprints' from the innermost out, then the app's; each list in reverse) get the unhandled error. */
+  private async teardown(ctx: StatefulContext): Promise<void> {
+    const request = ctx.request;
+    if (request.hasUploads) {
+      await request.cleanup().catch((err: unknown) => this.logger.error('Removing upload temp files failed', err));
+    }
+    const error = ctx[ERROR];
+    for (const scaffold of [...ctx[BLUEPRINTS], this]) {
+      const hooks = scaffold.teardownRequestFuncs;
+      for (let i = hooks.length - 1; i >= 0; i--) {
+        try {
+          await hooks[i]!(error, ctx);
+        } catch (err) {
+          this.logger.error('A teardown hook failed', err);
+        }
+      }
+    }
+  }
+
+  private propagatesExceptions(): boolean {
     const c = this.config;
-    if (c.PROPAGATE_EXCEPTIONS ?? (c.TESTING || c.DEBUG)) this.propagatedErrors.set(id, err);
+    return c.PROPAGATE_EXCEPTIONS ?? (c.TESTING || c.DEBUG);
   }
 
   private httpErrorResponse(ctx: StatefulContext, err: HTTPException): Response {
@@ -451,8 +436,8 @@ export class App extends Scaffold {
    * blueprint, its parents, then the app; only then one for its class, in the
    * same order.
    */
-  private findErrorHandler(ctx: StatefulContext, err: unknown): ((e: unknown, c: RequestContext) => unknown) | undefined {
-    const bps = this.blueprintsOf(ctx);
+  private findErrorHandler(ctx: StatefulContext, err: unknown): ErrorHandler<unknown> | undefined {
+    const bps = ctx[BLUEPRINTS];
     for (const bp of bps) {
       const handler = bp.errorHandlers.findByCode(err);
       if (handler) return handler;
@@ -467,73 +452,16 @@ export class App extends Scaffold {
   }
 
   /** The request's blueprint and the ones it is nested in, innermost first (Flask's `request.blueprints`). */
-  private blueprintsOf(ctx: StatefulContext): readonly Blueprint[] {
-    // Looked up several times per request; the endpoint is fixed once routing ran.
-    if (ctx[BP_ENDPOINT] !== ctx.request.endpoint) {
-      // An app route given a dotted endpoint names no registered blueprint: it has none.
-      ctx[BP] = ctx.request.blueprint === null ? NO_BLUEPRINTS : ctx.request.blueprints.flatMap((name) => this.blueprints.get(name) ?? []);
-      ctx[BP_ENDPOINT] = ctx.request.endpoint;
-    }
-    return ctx[BP];
+  private blueprintsOf(request: Request): readonly Blueprint[] {
+    // An app route given a dotted endpoint names no registered blueprint: it has none.
+    if (request.blueprint === null) return NO_BLUEPRINTS;
+    return request.blueprints.flatMap((name) => this.blueprints.get(name) ?? []);
   }
 
-  /** When even error handling failed: a bare 500 that reveals nothing. */
-  private lastResort(ctx: StatefulContext, err: unknown): Response {
-    ctx[ERROR] ??= err;
-    this.logger.error(`Exception on ${ctx.request.path} [${ctx.request.method}]`, err);
-    return errorResponse(new InternalServerError(), false);
-  }
-
-  private finish(ctx: StatefulContext, response: Response): void {
-    let sent: MaybePromise<void>;
-    try {
-      const isHead = ctx.request.method === 'HEAD';
-      // A streamed body is produced while it is sent (e.g. a generator reading `request`): give it the context.
-      sent = response.isStreamed && !isHead
-        ? runInStorage(ctx, () => sendResponse(ctx.raw!, response, false))
-        : sendResponse(ctx.raw!, response, isHead);
-    } catch (err) {
-      this.logger.error('Sending the response failed', err);
-      ctx.raw!.destroy();
-      sent = undefined;
-    }
-    if (isPromiseLike(sent)) {
-      Promise.resolve(sent).then(
-        () => this.teardown(ctx),
-        (err: unknown) => {
-          this.logger.error('Streaming the response failed', err);
-          this.teardown(ctx);
-        },
-      );
-    } else {
-      this.teardown(ctx);
-    }
-  }
-
-  private teardown(ctx: StatefulContext): void {
-    if (ctx.request.hasUploads) {
-      ctx.request.cleanup().catch((err: unknown) => this.logger.error('Removing upload temp files failed', err));
-    }
-    const bps = this.blueprintsOf(ctx);
-    if (!this.teardownRequestFuncs.length && !bps.some((bp) => bp.teardownRequestFuncs.length)) {
-      releaseContext(ctx);
-      return;
-    }
-    const error = ctx[ERROR];
-    const hooks: TeardownFn[] = [];
-    for (const bp of bps) for (let i = bp.teardownRequestFuncs.length - 1; i >= 0; i--) hooks.push(bp.teardownRequestFuncs[i]!);
-    for (let i = this.teardownRequestFuncs.length - 1; i >= 0; i--) hooks.push(this.teardownRequestFuncs[i]!);
-    const pending: Promise<unknown>[] = [];
-    for (const hook of hooks) {
-      try {
-        const rv = callUser(ctx, hook, error, ctx);
-        if (isPromiseLike(rv)) pending.push(Promise.resolve(rv).catch((err: unknown) => this.logger.error('A teardown hook failed', err)));
-      } catch (err) {
-        this.logger.error('A teardown hook failed', err);
-      }
-    }
-    if (pending.length) void Promise.all(pending).then(() => releaseContext(ctx));
-    else releaseContext(ctx);
+  /** Checked once, before the first request: config errors surface at start-up, not mid-request. */
+  private validateSetup(): void {
+    this.config.validate();
+    this.validated = true;
   }
 
   private addRule(rule: string, handler: Handler<never>, options: RouteOptions, endpoint: string): void {
@@ -566,39 +494,15 @@ function isTrustedHost(hostHeader: string, trusted: readonly string[]): boolean 
   });
 }
 
-type TeardownFn = (error: unknown, ctx: RequestContext) => unknown;
-
 function endpointFromHandler(handler: Handler<never>, rule: string): string {
   // Anonymous arrow functions have no name: fall back to the rule, so they still route.
   return handler.name && handler.name !== 'anonymous' ? handler.name.replace(/^bound /, '') : rule;
 }
 
-function runBeforeHooks(ctx: RequestContext, hooks: readonly ((c: RequestContext) => unknown)[], start: number): unknown {
-  for (let i = start; i < hooks.length; i++) {
-    const rv = callUser(ctx, hooks[i]!, ctx, undefined);
-    if (isPromiseLike(rv)) {
-      const next = i + 1;
-      return Promise.resolve(rv).then((value) => value ?? runBeforeHooks(ctx, hooks, next));
-    }
-    if (rv !== undefined && rv !== null) return rv;
-  }
-  return undefined;
-}
-
-function runAfterHooks(
-  ctx: RequestContext,
-  hooks: readonly ((r: Response, c: RequestContext) => unknown)[],
-  start: number,
-  response: Response,
-): MaybePromise<Response> {
-  for (let i = start; i < hooks.length; i++) {
-    const rv = callUser(ctx, hooks[i]!, response, ctx);
-    if (isPromiseLike(rv)) {
-      const next = i + 1;
-      return Promise.resolve(rv).then((value) =>
-        runAfterHooks(ctx, hooks, next, value instanceof Response ? value : response),
-      );
-    }
+/** One scaffold's after-request hooks, last registered first; a hook may return a replacement response. */
+async function runAfterHooks(ctx: RequestContext, hooks: readonly AfterRequestHook[], response: Response): Promise<Response> {
+  for (let i = hooks.length - 1; i >= 0; i--) {
+    const rv = await hooks[i]!(response, ctx);
     if (rv instanceof Response) response = rv;
   }
   return response;

@@ -1,5 +1,5 @@
 // @micro/core: a Flask-like web microframework for TypeScript on Node.js.
-export { App, type AppOptions, type Logger } from './app.js';
+export { App, type AppOptions, type HandleOptions, type Logger, type SendResponse } from './app.js';
 export { Blueprint, type BlueprintOptions } from './blueprint.js';
 export {
   AppContext,
@@ -36,11 +36,22 @@ export type {
   ErrorHandler,
 } from './route-types.js';
 export type { ErrorClass } from './scaffold.js';
-export type { ListenOptions, MicroServer } from './serve.js';
+export type { ListenOptions, MicroServer } from './node/listen.js';
+export { requestListener } from './node/request-listener.js';
+export { writeResponse } from './node/write-response.js';
 export type { SessionData, SessionLike, SessionInterface } from './session-interface.js';
-export type { MaybePromise } from './maybe-promise.js';
-export { AppTestClient, type AppTestClientOptions } from './app-test-client.js';
-export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions, type MultipartFile, type MultipartValue } from './test-client.js';
+export { AppTestClient, type AppTestClientOptions } from './testing/app-test-client.js';
+export {
+  TestClient,
+  TestResponse,
+  type TestClientOptions,
+  type TestRequestOptions,
+  type TestTransport,
+  type TestExchange,
+  type PreparedRequest,
+  type MultipartFile,
+  type MultipartValue,
+} from './testing/test-client.js';
 export { CookieJar } from './cookie-jar.js';
 export { serializeCookie, parseCookieHeader, type CookieOptions } from './cookies.js';
 export { Config, ConfigError, DEFAULT_CONFIG, type ConfigValues, type ConfigKeySpec } from './config.js';

@@ -1,10 +1,7 @@
-/**
- * Values that are sometimes a promise. The request pipeline stays synchronous
- * while every step is synchronous: each promise (and, with AsyncLocalStorage on
- * Node 20, each promise hook) costs throughput on the hot path.
- */
+/** What a hook, view or session interface may return: the value, or a promise of it. */
 export type MaybePromise<T> = T | Promise<T>;
 
+/** True for promises and other thenables. */
 export function isPromiseLike<T = unknown>(value: unknown): value is PromiseLike<T> {
   return (
     value !== null &&

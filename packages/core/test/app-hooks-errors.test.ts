@@ -163,12 +163,29 @@ describe('errors', () => {
 describe('TESTING / PROPAGATE_EXCEPTIONS and TRUSTED_HOSTS', () => {
   it('in TESTING the test client rejects with the original error, as Flask raises it', async () => {
     const app = quietApp({ config: { TESTING: true } });
+    const tornDown: unknown[] = [];
+    app.teardownRequest((error) => void tornDown.push(error));
     app.get('/boom', function boom() {
       throw new RangeError('the real error');
     });
     await expect(app.testClient().get('/boom')).rejects.toThrow(RangeError);
+    // Teardown saw the error before the call rejected.
+    expect(tornDown).toHaveLength(1);
+    expect(tornDown[0]).toBeInstanceOf(RangeError);
     app.config.PROPAGATE_EXCEPTIONS = false;
     expect((await app.testClient().get('/boom')).status).toBe(500);
+  });
+
+  it('a real server never propagates: in DEBUG it answers 500, whatever headers a client sends', async () => {
+    const app = quietApp({ config: { DEBUG: true } });
+    app.get('/boom', function boom() {
+      throw new RangeError('the real error');
+    });
+    const client = app.testClient({ http: true });
+    const r = await client.get('/boom', { headers: { 'x-micro-test-request': '1' } });
+    expect(r.status).toBe(500);
+    expect(r.text).toContain('RangeError: the real error'); // DEBUG shows the stack
+    await client.close();
   });
 
   it('TRUSTED_HOSTS refuses other Host headers with 400', async () => {

@@ -31,6 +31,46 @@ describe('serving', () => {
     server.close();
   });
 
+  it('maxConnections: a client over the cap is refused while the open connections are served', async () => {
+    const { connect } = await import('node:net');
+    const app = new App();
+    app.get('/', function index() {
+      return 'served';
+    });
+    const server = await app.listen(0, '127.0.0.1', { handleSignals: false, maxConnections: 2 });
+    const open = (): Promise<import('node:net').Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(server.port, '127.0.0.1', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    const exchange = (socket: import('node:net').Socket): Promise<string> =>
+      new Promise((resolve) => {
+        let out = '';
+        const onData = (d: Buffer) => {
+          out += d.toString();
+          if (out.endsWith('served')) {
+            socket.off('data', onData);
+            resolve(out);
+          }
+        };
+        socket.on('data', onData);
+        socket.once('close', () => resolve(out));
+        socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      });
+    const [a, b] = [await open(), await open()];
+    expect(await exchange(a)).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*served$/);
+    // The third connection is accepted by the kernel, then closed by node without an answer.
+    const c = await open();
+    expect(await exchange(c)).toBe('');
+    expect(c.destroyed || c.readableEnded).toBe(true);
+    // The two open ones are still served.
+    expect(await exchange(b)).toMatch(/served$/);
+    expect(await exchange(a)).toMatch(/served$/);
+    a.destroy();
+    b.destroy();
+    await server.close();
+  });
+
   it('shuts down gracefully on SIGTERM: the in-flight request finishes, then the process exits 0', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
       env: { ...process.env, START_SERVER: '1' },

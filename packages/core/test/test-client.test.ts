@@ -3,7 +3,7 @@ import busboy from 'busboy';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CookieJar } from '../src/cookie-jar.js';
 import { parseCookieHeader, serializeCookie } from '../src/cookies.js';
-import { TestClient, TestResponse } from '../src/test-client.js';
+import { TestClient, TestResponse } from '../src/testing/test-client.js';
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -98,7 +98,8 @@ for (const kind of kinds) {
     }
 
     it('a header too large for Node is refused before the app (431, not 500)', async () => {
-      const r = await get(app(kind.type), 'x'.repeat(20_000));
+      // Node's HTTP parser refuses it, so this one goes over the wire.
+      const r = await app(kind.type).testClient({ http: true }).get('/', { headers: { cookie: `session=${'x'.repeat(20_000)}` } });
       expect(r.status).toBe(431);
     });
 

@@ -1,40 +1,32 @@
-import type { App } from './app.js';
-import { RequestContext, runHeld } from './context.js';
-import { Request } from './request.js';
-import { Response } from './response.js';
-import type { SessionData, SessionLike } from './session-interface.js';
-import { TestClient, type PreparedRequest, type TestClientOptions, type TestResponse } from './test-client.js';
+import type { App } from '../app.js';
+import { RequestContext, runInContext } from '../context.js';
+import { Request } from '../request.js';
+import { Response } from '../response.js';
+import type { SessionData, SessionLike } from '../session-interface.js';
+import { inProcessTransport } from './in-process-transport.js';
+import { TestClient, type TestClientOptions } from './test-client.js';
 
-/** @internal Header the app test client uses to collect propagated errors. */
-export const TEST_REQUEST_HEADER = 'x-micro-test-request';
+export interface AppTestClientOptions extends TestClientOptions {
+  /**
+   * Send real HTTP to the app over loopback instead of calling it in-process.
+   * For tests of the wire itself (framing, limits, disconnects); an unhandled
+   * error is then a 500 page, as a browser would see it. Default false.
+   */
+  http?: boolean;
+}
 
-let nextRequestId = 0;
-
-export type AppTestClientOptions = TestClientOptions;
-
-/** The test client of an app: a TestClient plus `sessionTransaction` (Flask's `session_transaction`). */
+/**
+ * The test client of an app (Flask's `app.test_client()`): calls the app
+ * in-process, so an unhandled error rejects the call with that error (with
+ * PROPAGATE_EXCEPTIONS, or TESTING or DEBUG, as Flask's client raises it) and
+ * teardown hooks have run when the call returns. Adds `sessionTransaction`.
+ */
 export class AppTestClient extends TestClient {
   constructor(
     readonly app: App,
     options: AppTestClientOptions = {},
   ) {
-    super(app.handler, options);
-  }
-
-  /**
-   * Send one request; in TESTING (or with PROPAGATE_EXCEPTIONS) an unhandled
-   * error of the app rejects the call with that error, as Flask's client raises it.
-   */
-  protected override async send(prepared: PreparedRequest): Promise<TestResponse> {
-    const id = `${process.pid}-${++nextRequestId}`;
-    const response = await super.send({ ...prepared, headers: { ...prepared.headers, [TEST_REQUEST_HEADER]: id } });
-    const propagated = this.app.propagatedErrors;
-    if (propagated.has(id)) {
-      const error = propagated.get(id);
-      propagated.delete(id);
-      throw error;
-    }
-    return response;
+    super(options.http ? app.handler : inProcessTransport(app), options);
   }
 
   /**
@@ -60,7 +52,7 @@ export class AppTestClient extends TestClient {
       headers: cookie ? { host: url.host, cookie } : { host: url.host },
     };
     const request = new Request(raw, app.config, app.proxyFix);
-    const ctx = new RequestContext(app, request, null);
+    const ctx = new RequestContext(app, request);
     const transaction = async (): Promise<T> => {
       const session = await si.openSession(app, request);
       if (!session || si.isNullSession(session)) {
@@ -73,6 +65,6 @@ export class AppTestClient extends TestClient {
       this.cookies.store(response.headers.getAll('set-cookie'), url);
       return result;
     };
-    return runHeld(ctx, transaction, true);
+    return runInContext(ctx, transaction);
   }
 }

@@ -1,11 +1,11 @@
 import { connect } from 'node:net';
-import type { ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Response, type MicroServer } from '@micro/core';
-import { sendResponse } from '../src/send-response.js';
+import { Response, requestListener, type MicroServer } from '@micro/core';
 import { quietApp } from './helpers.js';
 
-// Bodies that take each of sendResponse's write strategies (see send-response.ts).
+// Bodies of each kind and size class writeResponse meets.
 const BODIES: Record<string, string | Uint8Array> = {
   ascii: 'Hello, World!',
   'ascii-16k': 'a'.repeat(16 * 1024),
@@ -102,19 +102,48 @@ describe('sending responses on the wire', () => {
   });
 });
 
-describe('sendResponse without node internals it relies on', () => {
-  it('falls back to res.end(body) when the serialized head is not a string', () => {
-    const calls: unknown[][] = [];
-    const res = {
-      chunkedEncoding: false,
-      strictContentLength: false,
-      writeHead: (...args: unknown[]) => void calls.push(['writeHead', ...args]),
-      end: (...args: unknown[]) => void calls.push(['end', ...args]),
-    } as unknown as ServerResponse;
-    sendResponse(res, new Response('hi there'), false);
-    expect(calls).toEqual([
-      ['writeHead', 200, ['Content-Type', 'text/html; charset=utf-8', 'Content-Length', '8']],
-      ['end', 'hi there'],
-    ]);
+describe('writeResponse through public APIs only', () => {
+  it('hands every body byte to res.write/res.end, so a wrapper (compression, instrumentation) sees them all', async () => {
+    const app = quietApp();
+    app.get('/body/<name>', function body({ name }: { name: string }) {
+      return new Response(BODIES[name] ?? 'missing', { mimetype: 'application/octet-stream' });
+    });
+    app.get('/stream', function stream() {
+      return new Response(
+        (async function* chunks() {
+          yield 'one ';
+          yield Buffer.from('two');
+        })(),
+      );
+    });
+    const seen = new Map<string, Buffer[]>();
+    const listener = requestListener(app);
+    const server = createServer((req, res) => {
+      // What a compression or tracing middleware does: wrap write and end, count what passes.
+      const chunks: Buffer[] = [];
+      seen.set(req.url!, chunks);
+      const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+      const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+      const keep = (chunk: unknown) => {
+        if (typeof chunk === 'string' || chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+      };
+      res.write = ((chunk: unknown, ...rest: unknown[]) => (keep(chunk), write(chunk, ...rest))) as typeof res.write;
+      res.end = ((chunk?: unknown, ...rest: unknown[]) => (typeof chunk === 'function' ? end(chunk) : (keep(chunk), end(chunk, ...rest)))) as typeof res.end;
+      listener(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const name of Object.keys(BODIES)) {
+        const got = Buffer.from(await (await fetch(`http://127.0.0.1:${port}/body/${name}`)).arrayBuffer());
+        expect(got.equals(bytesOf(BODIES[name]!)), name).toBe(true);
+        expect(Buffer.concat(seen.get(`/body/${name}`)!).equals(got), name).toBe(true);
+      }
+      expect(await (await fetch(`http://127.0.0.1:${port}/stream`)).text()).toBe('one two');
+      expect(Buffer.concat(seen.get('/stream')!).toString()).toBe('one two');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -1,16 +1,14 @@
 /**
- * Flask's `app.test_client()` for Node: drives a request listener over real
- * HTTP (node:http server on 127.0.0.1, undici client), keeping cookies between
- * requests and optionally following redirects.
+ * Flask's `app.test_client()` for Node: builds requests (query, form, JSON,
+ * multipart), keeps cookies between them and follows redirects. Where the
+ * request goes is a `TestTransport`: the app in-process (the default for
+ * `app.testClient()`), or any request listener over real HTTP on loopback.
  */
 
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, RequestListener, Server, ServerOptions } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-// Only the type at load time: apps that never use the test client don't load undici.
-import type { Pool } from 'undici';
-import { CookieJar } from './cookie-jar.js';
+import type { RequestListener, ServerOptions } from 'node:http';
+import { CookieJar } from '../cookie-jar.js';
+import { httpTransport } from './http-transport.js';
 
 export type MultipartFile = { content: string | Buffer | Uint8Array; filename: string; contentType?: string };
 export type MultipartValue = string | MultipartFile;
@@ -38,8 +36,22 @@ export interface TestClientOptions {
   followRedirects?: boolean;
   /** Keep cookies between requests. Default: `true`. */
   useCookies?: boolean;
-  /** Passed to `http.createServer`. */
+  /** Passed to `http.createServer` when the client sends real HTTP. */
   serverOptions?: ServerOptions;
+}
+
+/** What a transport gives back for one request. */
+export interface TestExchange {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+/** Carries a prepared request (cookies added) to the app and brings its response back. */
+export interface TestTransport {
+  send(request: PreparedRequest): Promise<TestExchange>;
+  /** Release what the transport holds (a server, sockets). */
+  close(): Promise<void>;
 }
 
 /** One response, with its body already read. */
@@ -87,11 +99,6 @@ export interface PreparedRequest {
   body?: Buffer | string;
 }
 
-interface Endpoint {
-  server: Server;
-  pool: Pool;
-}
-
 const REDIRECTS = new Set([301, 302, 303, 305, 307, 308]);
 const MAX_REDIRECTS = 20;
 
@@ -101,21 +108,17 @@ export class TestClient {
   readonly baseUrl: URL;
   readonly followRedirects: boolean;
   readonly useCookies: boolean;
-  private readonly listener: RequestListener;
-  private readonly serverOptions: ServerOptions;
-  // One server per scheme: the https one marks its sockets encrypted, so the app sees https.
-  private readonly endpoints = new Map<string, Promise<Endpoint>>();
-  private inFlight = 0;
+  private readonly transport: TestTransport;
 
-  constructor(listener: RequestListener, options: TestClientOptions = {}) {
-    this.listener = listener;
+  /** `target`: a node request listener (driven over real HTTP on loopback) or a transport. */
+  constructor(target: RequestListener | TestTransport, options: TestClientOptions = {}) {
+    this.transport = typeof target === 'function' ? httpTransport(target, options.serverOptions ?? {}) : target;
     this.baseUrl = new URL(options.baseUrl ?? 'http://localhost');
     if (this.baseUrl.protocol !== 'http:' && this.baseUrl.protocol !== 'https:') {
       throw new TypeError(`TestClient baseUrl must be http or https, got ${options.baseUrl}`);
     }
     this.followRedirects = options.followRedirects ?? false;
     this.useCookies = options.useCookies ?? true;
-    this.serverOptions = options.serverOptions ?? {};
     this.cookies = new CookieJar({ defaultDomain: this.baseUrl.hostname });
   }
 
@@ -167,18 +170,9 @@ export class TestClient {
     return this.useCookies ? this.cookies.cookieHeader(new URL(path, this.baseUrl)) : undefined;
   }
 
-  /** Stop the server and drop connections. A later request starts a new server. */
-  async close(): Promise<void> {
-    const endpoints = [...this.endpoints.values()];
-    this.endpoints.clear();
-    await Promise.all(
-      endpoints.map(async (started) => {
-        const { server, pool } = await started;
-        await pool.close();
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      }),
-    );
+  /** Stop the server and drop connections (HTTP); nothing to do in-process. A later request starts again. */
+  close(): Promise<void> {
+    return this.transport.close();
   }
 
   /** Build the method, URL, headers and body of a request from its options. */
@@ -202,22 +196,9 @@ export class TestClient {
       headers.cookie = [...given, cookie].join('; ');
     }
 
-    const { pool } = await this.endpoint(url.protocol);
-    this.track(1);
-    try {
-      const response = await pool.request({
-        method,
-        path: url.pathname + url.search,
-        headers,
-        body: prepared.body ?? null,
-      });
-      const body = Buffer.from(await response.body.arrayBuffer());
-      const responseHeaders = toHeaders(response.headers);
-      if (this.useCookies) this.cookies.store(responseHeaders.getSetCookie(), url);
-      return new TestResponse({ status: response.statusCode, headers: responseHeaders, body, url: url.pathname + url.search });
-    } finally {
-      this.track(-1);
-    }
+    const { status, headers: responseHeaders, body } = await this.transport.send({ ...prepared, headers });
+    if (this.useCookies) this.cookies.store(responseHeaders.getSetCookie(), url);
+    return new TestResponse({ status, headers: responseHeaders, body, url: url.pathname + url.search });
   }
 
   /** The request a browser makes after `status` with `location` (Werkzeug's `resolve_redirect`). */
@@ -233,54 +214,6 @@ export class TestClient {
     delete headers['content-type'];
     delete headers['content-length'];
     return { method: previous.method === 'HEAD' ? 'HEAD' : 'GET', url, headers };
-  }
-
-  private endpoint(protocol: string): Promise<Endpoint> {
-    let started = this.endpoints.get(protocol);
-    if (!started) {
-      started = this.start(protocol === 'https:');
-      this.endpoints.set(protocol, started);
-      // A failed start is retried by the next request.
-      started.catch(() => this.endpoints.delete(protocol));
-    }
-    return started;
-  }
-
-  private start(encrypted: boolean): Promise<Endpoint> {
-    const listener = this.listener;
-    const server = createServer(this.serverOptions, (req, res) => {
-      try {
-        listener(req, res);
-      } catch (error) {
-        // Keep the test process alive and show the failure in the response.
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`Internal Server Error\n\n${error instanceof Error ? error.stack : String(error)}`);
-      }
-    });
-    server.on('connection', (socket: Socket) => {
-      // The app reads `socket.encrypted` for the scheme, as it would behind TLS.
-      if (encrypted) Object.defineProperty(socket, 'encrypted', { value: true, configurable: true });
-      // Idle keep-alive sockets must not hold the process open.
-      socket.unref();
-    });
-    return new Promise<Endpoint>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        // A forgotten close() must never keep vitest waiting.
-        if (this.inFlight === 0) server.unref();
-        const { port } = server.address() as AddressInfo;
-        import('undici').then(({ Pool }) => resolve({ server, pool: new Pool(`http://127.0.0.1:${port}`) }), reject);
-      });
-    });
-  }
-
-  // While a request is pending, keep the process alive (a plain script would otherwise exit mid-request).
-  private track(delta: number): void {
-    this.inFlight += delta;
-    for (const started of this.endpoints.values()) {
-      void started.then(({ server }) => (this.inFlight > 0 ? server.ref() : server.unref()), () => undefined);
-    }
   }
 }
 
@@ -354,13 +287,4 @@ export function encodeMultipart(fields: Record<string, MultipartValue | Multipar
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(parts);
-}
-
-function toHeaders(raw: IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  return headers;
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App } from './app.js';
+import type { App } from '../app.js';
 
 export interface ListenOptions {
   /** Time allowed to receive the request headers (slow clients). Default 20 000 ms. */
@@ -11,6 +11,12 @@ export interface ListenOptions {
   keepAliveTimeout?: number;
   /** Largest request header block accepted; larger gets 431. Default 16 KiB. */
   maxHeaderSize?: number;
+  /**
+   * Most connections open at once; a client over the cap has its connection
+   * closed at once, while the open ones are served. Bounds the memory and file
+   * descriptors a flood of idle connections can take. Default 10 000.
+   */
+  maxConnections?: number;
   /** Close gracefully on SIGTERM and SIGINT. Default true. */
   handleSignals?: boolean;
   /** How long a graceful close waits for in-flight requests before cutting them. Default 10 000 ms. */
@@ -28,6 +34,9 @@ export interface MicroServer {
   close(): Promise<void>;
 }
 
+const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/** Serve `app` with node:http on `host:port`, with timeouts and a connection cap set for the open internet. */
 export async function listen(app: App, port: number, host: string, options: ListenOptions = {}): Promise<MicroServer> {
   const serverOptions: ServerOptions = {
     headersTimeout: options.headersTimeout ?? 20_000,
@@ -38,6 +47,7 @@ export async function listen(app: App, port: number, host: string, options: List
   // Node checks the timeouts above only every 30 s by default; check often enough to matter.
   serverOptions.connectionsCheckingInterval = Math.min(1_000, serverOptions.headersTimeout!);
   const server = createServer(serverOptions, app.handler);
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
