@@ -1,9 +1,9 @@
 /**
- * A cheap, exact lower bound on the length of `zlib.compress(input)`, so the
- * cookie serializer can skip deflate for payloads that cannot come out shorter
- * (itsdangerous keeps the compressed form only when it saves more than one
- * byte). Most sessions are short and never compress; running deflate for them
- * cost about half of a session save.
+ * A cheap lower bound on the length of any zlib stream of `input` (node:zlib's
+ * `deflateSync` included), so the cookie serializer can skip deflate for
+ * payloads that cannot come out short enough to be used. Most sessions are
+ * short and never compress; `deflateSync` costs 10 to 25 µs even for 20 bytes,
+ * the bound about 0.1 µs.
  *
  * The bound holds for inputs without a repeated 3-byte sequence: deflate's
  * matches are at least 3 bytes long (MIN_MATCH), so such inputs are coded as
