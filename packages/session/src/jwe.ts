@@ -18,7 +18,7 @@
 import { Buffer } from 'node:buffer';
 import { hkdfSync } from 'node:crypto';
 import { contentCipher, JWE_ENCRYPTIONS, type ContentCipher, type JweEncryption } from './content-cipher.js';
-import { pooledRandomBytes } from './random-pool.js';
+import { nonceRandom } from './random-pool.js';
 import { base64urlDecode, base64urlEncode } from './base64.js';
 import { toBytes, type SecretKey } from './derived-keys.js';
 import { BadPayload, BadSignature, SignatureExpired } from './errors.js';
@@ -138,7 +138,7 @@ export class JweCookieCodec {
       this.issued = { iat, header: text, aad: Buffer.from(text, 'ascii') };
     }
     const { header, aad } = this.issued;
-    const iv = pooledRandomBytes(this.cipher.ivLength);
+    const iv = nonceRandom.bytes(this.cipher.ivLength);
     const { ciphertext, tag } = this.cipher.encrypt(this.current.key, iv, aad, plaintext);
     return `${header}..${base64urlEncode(iv)}.${base64urlEncode(ciphertext)}.${base64urlEncode(tag)}`;
   }

@@ -5,7 +5,7 @@
  * `Signer` with salt `flask-session`, key derivation `hmac` and no timestamp:
  * byte for byte what Flask-Session writes and reads.
  */
-import { pooledRandomBytes } from '../random-pool.js';
+import { secretRandom } from '../random-pool.js';
 import type { SignerSpec } from '../session-interface.js';
 import { BadSignature } from '../errors.js';
 import type { Signer } from '../signer.js';
@@ -18,7 +18,7 @@ const WELL_FORMED = /^[A-Za-z0-9_-]{16,512}$/;
 
 /** A fresh id: `bytes` of crypto-random entropy, base64url without padding. */
 export function generateSessionId(bytes: number): string {
-  return pooledRandomBytes(bytes).toString('base64url');
+  return secretRandom.base64url(bytes);
 }
 
 /** True for text that could be an id we issued; anything else is never looked up. */
