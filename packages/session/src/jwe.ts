@@ -16,8 +16,8 @@
  * too old or dated in the future → `SignatureExpired`; bad plaintext → `BadPayload`.
  */
 import { Buffer } from 'node:buffer';
-import { hkdfSync } from 'node:crypto';
-import { contentCipher, JWE_ENCRYPTIONS, type ContentCipher, type JweEncryption } from './content-cipher.js';
+import { createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
+import { contentCipher, JWE_ENCRYPTIONS, type ContentCipher, type ContentKey, type JweEncryption } from './content-cipher.js';
 import { nonceRandom } from './random-pool.js';
 import { base64urlDecode, base64urlEncode } from './base64.js';
 import { toBytes, type SecretKey } from './derived-keys.js';
@@ -33,9 +33,11 @@ export const JWE_KID_INFO = 'micro-session-kid';
 export const DEFAULT_DECRYPT_CACHE_SIZE = 1000;
 const KEY_INFO: Record<JweEncryption, string> = { A256GCM: JWE_HKDF_INFO, XC20P: `${JWE_HKDF_INFO}-xc20p` };
 
-export interface EncryptionKey {
+export interface EncryptionKey extends ContentKey {
   /** The 32-byte content key for the encryption it was derived for. */
   key: Buffer;
+  /** The same key as a `KeyObject`, made once, for node:crypto. */
+  keyObject: KeyObject;
   kid: string;
 }
 
@@ -49,7 +51,7 @@ export function deriveEncryptionKey(secret: SecretKey, enc: JweEncryption = 'A25
     const ikm = toBytes(secret);
     const key = Buffer.from(hkdfSync('sha256', ikm, JWE_HKDF_SALT, KEY_INFO[enc], 32));
     const kid = base64urlEncode(new Uint8Array(hkdfSync('sha256', ikm, JWE_HKDF_SALT, JWE_KID_INFO, 8)));
-    k = { key, kid };
+    k = { key, keyObject: createSecretKey(key), kid };
     if (keyCache.size >= 256) keyCache.clear();
     keyCache.set(id, k);
   }
@@ -97,14 +99,14 @@ interface ReadHeader {
   header: Header;
   aad: Buffer;
   cipher: ContentCipher;
-  key: Buffer;
+  key: ContentKey;
 }
 
 export class JweCookieCodec {
   private readonly cipher: ContentCipher;
   private readonly current: EncryptionKey;
   // kid → its secret and the content keys derived from it so far, one per encryption.
-  private readonly byKid = new Map<string, { secret: SecretKey; keys: Partial<Record<JweEncryption, Buffer>> }>();
+  private readonly byKid = new Map<string, { secret: SecretKey; keys: Partial<Record<JweEncryption, ContentKey>> }>();
   private readonly sortKeys: boolean;
   private readonly maxLength: number;
   // Tokens issued in the same second share their protected header: keep the last one of each direction.
@@ -139,7 +141,7 @@ export class JweCookieCodec {
     }
     const { header, aad } = this.issued;
     const iv = nonceRandom.bytes(this.cipher.ivLength);
-    const { ciphertext, tag } = this.cipher.encrypt(this.current.key, iv, aad, plaintext);
+    const { ciphertext, tag } = this.cipher.encrypt(this.current, iv, aad, plaintext);
     return `${header}..${base64urlEncode(iv)}.${base64urlEncode(ciphertext)}.${base64urlEncode(tag)}`;
   }
 
@@ -200,7 +202,7 @@ export class JweCookieCodec {
       // An XC20P cookie reaching an app without sodium-native: unreadable here, so an empty session.
       throw new BadSignature(`The token uses ${header.enc}, which this server cannot decrypt`, undefined, { cause: err });
     }
-    const key = (known.keys[header.enc] ??= deriveEncryptionKey(known.secret, header.enc).key);
+    const key = (known.keys[header.enc] ??= deriveEncryptionKey(known.secret, header.enc));
     return { text, header, aad: Buffer.from(text, 'ascii'), cipher, key };
   }
 }
