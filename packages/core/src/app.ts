@@ -11,7 +11,7 @@ import { requestListener } from './node/request-listener.js';
 import type { ProxyFixSettings } from './proxy-fix.js';
 import type { Request } from './request.js';
 import { Response } from './response.js';
-import type { AfterRequestHook, ErrorHandler, Handler, RouteOptions } from './route-types.js';
+import type { ErrorHandler, Handler, RouteOptions } from './route-types.js';
 import { Router } from './routing/router.js';
 import type { ConverterFactory } from './routing/converters.js';
 import type { Rule } from './routing/router.js';
@@ -221,25 +221,32 @@ export class App extends Scaffold {
       response = await this.handleException(ctx, err);
     }
     try {
-      await send(response, ctx.request);
+      const sent = send(response, ctx.request);
+      if (sent) await sent;
     } catch (err) {
       this.logger.error('Sending the response failed', err);
     }
-    await this.teardown(ctx);
+    if (this.hasTeardownWork(ctx)) await this.teardown(ctx);
   }
 
+  // A step awaits only what is a promise: a synchronous view of an app
+  // without hooks goes from routing to the written response in one turn.
   private async fullDispatchRequest(ctx: StatefulContext): Promise<Response> {
     let rv: unknown;
     try {
       this.matchRequest(ctx);
       const opened = this.openSession(ctx);
       if (opened) await opened;
-      rv = await this.preprocessRequest(ctx);
-      rv ??= await this.dispatchRequest(ctx);
+      rv = this.preprocessRequest(ctx);
+      if (isPromiseLike(rv)) rv = await rv;
+      if (rv == null) {
+        rv = this.dispatchRequest(ctx);
+        if (isPromiseLike(rv)) rv = await rv;
+      }
     } catch (err) {
       rv = await this.handleUserException(ctx, err);
     }
-    return this.finalizeRequest(ctx, rv, false);
+    return await this.finalizeRequest(ctx, rv, false);
   }
 
   /** Routing runs before the hooks; its error (404, 405, redirect) is raised after them, as in Flask. */
@@ -284,19 +291,10 @@ export class App extends Scaffold {
   }
 
   /** Before-request hooks: the app's, then each blueprint's from the outermost in. The first value returned wins. */
-  private async preprocessRequest(ctx: StatefulContext): Promise<unknown> {
+  private preprocessRequest(ctx: StatefulContext): unknown {
     const bps = ctx[BLUEPRINTS];
-    for (const hook of this.beforeRequestFuncs) {
-      const rv = await hook(ctx);
-      if (rv != null) return rv;
-    }
-    for (let i = bps.length - 1; i >= 0; i--) {
-      for (const hook of bps[i]!.beforeRequestFuncs) {
-        const rv = await hook(ctx);
-        if (rv != null) return rv;
-      }
-    }
-    return undefined;
+    if (!this.beforeRequestFuncs.length && !bps.some((bp) => bp.beforeRequestFuncs.length)) return undefined;
+    return runBeforeHooks(ctx, [this, ...bps.toReversed()]);
   }
 
   private dispatchRequest(ctx: StatefulContext): unknown {
@@ -328,7 +326,9 @@ export class App extends Scaffold {
   private async finalizeRequest(ctx: StatefulContext, rv: unknown, fromErrorHandler: boolean): Promise<Response> {
     let response = makeResponse(rv, ctx.endpoint ?? undefined);
     try {
-      response = await this.processResponse(ctx, response);
+      if (this.hasAfterRequestHooks(ctx)) response = await this.processResponse(ctx, response);
+      const saved = this.saveSession(ctx, response);
+      if (saved) await saved;
     } catch (err) {
       if (!fromErrorHandler) throw err;
       this.logger.error('Request finalizing failed with an error while handling an error', err);
@@ -336,14 +336,21 @@ export class App extends Scaffold {
     return response;
   }
 
-  /** After-request hooks (this request's, the blueprints' from the innermost out, the app's; each list in reverse), then the session. */
+  /** After-request hooks: this request's, then the blueprints' from the innermost out, then the app's; each list in reverse. */
   private async processResponse(ctx: StatefulContext, response: Response): Promise<Response> {
     for (const fn of ctx.afterThisRequestFuncs ?? NO_HOOKS) response = (await fn(response)) ?? response;
-    for (const bp of ctx[BLUEPRINTS]) response = await runAfterHooks(ctx, bp.afterRequestFuncs, response);
-    response = await runAfterHooks(ctx, this.afterRequestFuncs, response);
-    const saved = this.saveSession(ctx, response);
-    if (saved) await saved;
+    for (const scaffold of [...ctx[BLUEPRINTS], this]) {
+      const hooks = scaffold.afterRequestFuncs;
+      for (let i = hooks.length - 1; i >= 0; i--) {
+        const rv = await hooks[i]!(response, ctx);
+        if (rv instanceof Response) response = rv;
+      }
+    }
     return response;
+  }
+
+  private hasAfterRequestHooks(ctx: StatefulContext): boolean {
+    return ctx.afterThisRequestFuncs !== null || this.afterRequestFuncs.length > 0 || ctx[BLUEPRINTS].some((bp) => bp.afterRequestFuncs.length > 0);
   }
 
   /** Saving is attempted once: a failed save is never retried with an error page's state. */
@@ -415,6 +422,10 @@ export class App extends Scaffold {
         }
       }
     }
+  }
+
+  private hasTeardownWork(ctx: StatefulContext): boolean {
+    return ctx.request.hasUploads || this.teardownRequestFuncs.length > 0 || ctx[BLUEPRINTS].some((bp) => bp.teardownRequestFuncs.length > 0);
   }
 
   private propagatesExceptions(): boolean {
@@ -499,11 +510,13 @@ function endpointFromHandler(handler: Handler<never>, rule: string): string {
   return handler.name && handler.name !== 'anonymous' ? handler.name.replace(/^bound /, '') : rule;
 }
 
-/** One scaffold's after-request hooks, last registered first; a hook may return a replacement response. */
-async function runAfterHooks(ctx: RequestContext, hooks: readonly AfterRequestHook[], response: Response): Promise<Response> {
-  for (let i = hooks.length - 1; i >= 0; i--) {
-    const rv = await hooks[i]!(response, ctx);
-    if (rv instanceof Response) response = rv;
+/** Before-request hooks of each scaffold in turn; the first value other than undefined/null stops the request with it. */
+async function runBeforeHooks(ctx: RequestContext, scaffolds: readonly Scaffold[]): Promise<unknown> {
+  for (const scaffold of scaffolds) {
+    for (const hook of scaffold.beforeRequestFuncs) {
+      const rv = await hook(ctx);
+      if (rv != null) return rv;
+    }
   }
-  return response;
+  return undefined;
 }
