@@ -1,15 +1,26 @@
 /**
- * `app.config`: Flask's upper-case settings as typed plain properties. Reads
- * are ordinary property reads (they sit on the request path); checking happens
+ * `app.config`: Flask's upper-case settings as plain properties. micro's own
+ * keys are typed and checked; an app keeps any upper-case key of its own
+ * (`DATABASE`, `UPLOAD_FOLDER`) without declaring it, as in Flask. Reads are
+ * ordinary property reads (they sit on the request path); checking happens
  * once, in `validate()`, when the app starts.
  */
 
 import { durationToSeconds } from './cookies.js';
 import type { Duration } from './cookies.js';
+import { ConfigError } from './config/config-error.js';
+import { misspelledKey } from './config/misspelled-key.js';
+import { isMapping, readConfigFile, type ConfigFileLoader, type FromFileOptions } from './config/read-config-file.js';
+import { isUpperKey, upperAttributes } from './config/upper-keys.js';
+
+export { ConfigError } from './config/config-error.js';
+export type { ConfigFileLoader, FromFileOptions } from './config/read-config-file.js';
 
 /**
- * Every setting micro knows. Another package adds its own by augmenting this
- * interface and calling `Config.defineKey`:
+ * Every setting: the keys micro defines, with their types, and any other
+ * upper-case key, which is the app's own and typed `unknown` (read it back
+ * with `config.get<T>(key)`). Another package adds typed keys by augmenting
+ * this interface and calling `Config.defineKey`:
  *
  * ```ts
  * declare module '@micro/core' {
@@ -18,8 +29,16 @@ import type { Duration } from './cookies.js';
  * Config.defineKey('SESSION_TYPE', { default: 'cookie', check: ... });
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ConfigValues extends CoreConfigValues {}
+export interface ConfigValues extends CoreConfigValues {
+  /** A setting of the app's own (`DATABASE`, `UPLOAD_FOLDER`): any upper-case key, as in Flask. */
+  [key: Uppercase<string>]: unknown;
+}
+
+/** The keys defined with a type (core's and those packages add), not an app's own. */
+export type KnownConfigKey = keyof {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  [K in keyof ConfigValues as {} extends Record<K, unknown> ? never : K]: unknown;
+};
 
 /** The keys core defines itself; `ConfigValues` is these plus any added by other packages. */
 export interface CoreConfigValues {
@@ -87,16 +106,21 @@ export interface ConfigKeySpec {
   normalize?: (value: unknown) => unknown;
 }
 
-export class ConfigError extends Error {
-  /** The keys (or environment variables) at fault. */
-  readonly keys: string[];
-  readonly code = 'MICRO_CONFIG_INVALID';
+export interface ConfigOptions {
+  /** The folder `fromFile` resolves relative paths against. Default: `process.cwd()` when the config is created. */
+  rootPath?: string;
+}
 
-  constructor(message: string, keys: string[] = []) {
-    super(message);
-    this.name = 'ConfigError';
-    this.keys = keys;
-  }
+export interface FromPrefixedEnvOptions {
+  /** Turns a variable's text into its value; when it throws, the text itself is kept. Default: `JSON.parse`. */
+  loads?: (text: string) => unknown;
+  /** The variables to read. Default: `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Where `validate()` sends its warnings; `app.logger` and `console` fit. */
+export interface ConfigWarningLogger {
+  warn(message: string): void;
 }
 
 const specs = new Map<string, ConfigKeySpec>();
@@ -104,6 +128,7 @@ const specs = new Map<string, ConfigKeySpec>();
 const REDACTED = '[redacted]';
 // Keys defined without `secret: true` are still hidden when they look secret.
 const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|CREDENTIAL/;
+// Keys a package defines are plain ASCII; an app's own keys follow Flask's looser isupper().
 const UPPER_KEY = /^[A-Z0-9_]*[A-Z][A-Z0-9_]*$/;
 
 // Flask `config` semantics, written as Node declaration merging so every key is a typed property.
@@ -112,30 +137,159 @@ export interface Config extends ConfigValues {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Config {
+  // Private, so it is no key: toJSON() and validate() see settings only.
+  #rootPath: string;
+
   /** Starts from every defined key's default, then applies `values` as `fromObject`. */
-  constructor(values?: Partial<ConfigValues> | Record<string, unknown>) {
+  constructor(values?: Partial<ConfigValues> | Record<string, unknown>, options: ConfigOptions = {}) {
+    this.#rootPath = options.rootPath ?? process.cwd();
     for (const [key, spec] of specs) setOwn(this, key, copyDefault(spec.default));
     if (values) this.fromObject(values);
   }
 
   /**
-   * Copies the UPPER_CASE keys of `values` (other keys are ignored, as Flask's
-   * `from_object`); a `{ days, hours, minutes, seconds }` lifetime becomes seconds.
+   * The folder `fromFile` resolves relative paths against, as Flask's
+   * `app.root_path`. Whoever creates the config may set it (an app module:
+   * `app.config.rootPath = import.meta.dirname`). Default: `process.cwd()` at
+   * the time the config was created. Not a setting, so not in `toJSON()`.
    */
-  fromObject(values: Partial<ConfigValues> | Record<string, unknown>): this {
-    for (const key in values) {
-      if (!UPPER_KEY.test(key)) continue;
-      const value = (values as Record<string, unknown>)[key];
-      const normalize = specs.get(key)?.normalize;
-      setOwn(this, key, normalize ? normalize(value) : value);
-    }
+  get rootPath(): string {
+    return this.#rootPath;
+  }
+  set rootPath(value: string) {
+    if (typeof value !== 'string' || value === '') throw new TypeError('config.rootPath must be a folder path');
+    this.#rootPath = value;
+  }
+
+  /**
+   * A setting by name, as Flask's `config.get(key, default)`: micro's own keys
+   * with their types; an app's own key as `T` (`unknown` unless you say), or
+   * `fallback` (default `undefined`) when the config does not have it.
+   */
+  get<K extends KnownConfigKey>(key: K): ConfigValues[K];
+  get<T = unknown>(key: string): T | undefined;
+  get<T>(key: string, fallback: T): T;
+  get(key: string, fallback?: unknown): unknown {
+    const self = this as unknown as Record<string, unknown>;
+    if (Object.hasOwn(this, key)) return self[key];
+    const spec = specs.get(key); // defined after this config was made
+    if (spec) return (self[key] = copyDefault(spec.default));
+    return fallback;
+  }
+
+  /**
+   * Flask's `from_object`: copies the upper-case attributes of `source`, which
+   * may be a plain object, a module namespace (`import * as settings`), a class
+   * (its static fields, inherited ones too) or an instance of one (its fields
+   * and its classes' getters). Lower-case names are ignored, so helpers can sit
+   * beside settings. A `{ days, hours, minutes, seconds }` lifetime becomes
+   * seconds. Returns the config, so calls chain.
+   */
+  fromObject(source: Partial<ConfigValues> | object): this {
+    for (const [key, value] of upperAttributes(source)) assign(this, key, value);
     return this;
   }
 
   /**
-   * Reads `<prefix><KEY>` variables for known keys, parsed by the key's type:
-   * booleans as true/false/1/0/yes/no/on/off, integers, JSON for lists.
-   * Unknown `<prefix>` variables are ignored (the CLI uses some, e.g. MICRO_APP).
+   * Flask's `from_mapping`: copies the upper-case keys of `mapping` (an
+   * object's own keys, or a `Map`) and then of `kwargs`, which win. Other keys
+   * are ignored. Returns `true`, as Flask.
+   */
+  fromMapping(
+    mapping?: Partial<ConfigValues> | Record<string, unknown> | ReadonlyMap<string, unknown> | null,
+    kwargs?: Partial<ConfigValues> | Record<string, unknown>,
+  ): true {
+    const merged = new Map<string, unknown>();
+    for (const source of [mapping, kwargs]) {
+      if (source === undefined || source === null) continue;
+      if (!isMapping(source)) throw new TypeError(`fromMapping() takes an object or a Map of settings; got ${typeName(source)}`);
+      const entries = source instanceof Map ? source.entries() : Object.entries(source);
+      for (const [key, value] of entries) merged.set(String(key), value);
+    }
+    for (const [key, value] of merged) if (isUpperKey(key)) assign(this, key, value);
+    return true;
+  }
+
+  /**
+   * Flask's `from_file`: reads `file` (a relative path starts at `rootPath`),
+   * turns its content into settings with `load` (`JSON.parse` when none is
+   * given, or a TOML or YAML parser's `parse`) and copies them as
+   * `fromMapping`. The loader gets text, or a Buffer with `{ text: false }`,
+   * and must be synchronous. A missing file throws an error naming its path
+   * (its `code` is `ENOENT`), unless `{ silent: true }`: then nothing is read
+   * and the result is `false`. Returns `true` when the file was loaded.
+   */
+  fromFile(file: string, options?: FromFileOptions): boolean;
+  fromFile(file: string, load: (content: string) => unknown, options?: FromFileOptions & { text?: true }): boolean;
+  fromFile(file: string, load: (content: Buffer) => unknown, options: FromFileOptions & { text: false }): boolean;
+  fromFile(file: string, loadOrOptions?: ConfigFileLoader | FromFileOptions, options: FromFileOptions = {}): boolean {
+    let load: ConfigFileLoader = JSON.parse;
+    if (typeof loadOrOptions === 'function') load = loadOrOptions;
+    else if (loadOrOptions) options = loadOrOptions;
+    const loaded = readConfigFile(this.#rootPath, file, load, options);
+    if (loaded === undefined) return false;
+    return this.fromMapping(loaded as Record<string, unknown>);
+  }
+
+  /**
+   * Flask's `from_prefixed_env`: every variable named `<prefix>_<KEY>`, in
+   * sorted order, sets `KEY` (whatever its case) to `loads(text)`, or to the
+   * text when `loads` throws. `MICRO_DEBUG=true` gives `true`, `MICRO_PORT=80`
+   * the number 80, `MICRO_NAME=x` the text `'x'`. A double underscore reaches
+   * into an object: `MICRO_DB__POOL_SIZE=5` sets `config.DB.POOL_SIZE`,
+   * creating `DB` as `{}` when it is missing. Returns `true`, as Flask.
+   *
+   * Unlike `fromEnv`, values are not parsed by the key's type, so
+   * `MICRO_DEBUG=1` gives the number 1, which `validate()` rejects.
+   */
+  fromPrefixedEnv(prefix = 'MICRO', { loads = JSON.parse, env = process.env }: FromPrefixedEnvOptions = {}): true {
+    const start = `${prefix}_`;
+    for (const name of Object.keys(env).sort()) {
+      const text = env[name];
+      if (!name.startsWith(start) || text === undefined) continue;
+      let value: unknown = text;
+      try {
+        value = loads(text);
+      } catch {
+        // Flask keeps the value as a string when loading fails.
+      }
+      const [head, ...rest] = name.slice(start.length).split('__');
+      if (head! in Config.prototype) {
+        throw new ConfigError(
+          `Environment variable ${name} would replace config.${head}; rename the variable.`,
+          [name],
+        );
+      }
+      if (rest.length === 0) {
+        assign(this, head!, value);
+        continue;
+      }
+      // Nested: walk (creating what is missing, as Flask) to the object holding the last part.
+      const tail = rest.pop()!;
+      let current = this as unknown as Record<string, unknown>;
+      let path = 'config';
+      for (const part of [head!, ...rest]) {
+        if (!Object.hasOwn(current, part)) current[part] = {};
+        const next = current[part];
+        path += `.${part}`;
+        if (typeof next !== 'object' || next === null || Array.isArray(next)) {
+          throw new ConfigError(
+            `Environment variable ${name} sets a key inside ${path}, which is ${typeName(next)}, not an object.`,
+            [name],
+          );
+        }
+        current = next as Record<string, unknown>;
+      }
+      current[tail] = value;
+    }
+    return true;
+  }
+
+  /**
+   * Reads `<prefix><KEY>` variables for defined keys only, each parsed by its
+   * key's type: booleans as true/false/1/0/yes/no/on/off, integers, JSON for
+   * lists. Variables that name no defined key are ignored; `fromPrefixedEnv`
+   * is the Flask way that takes them all.
    */
   fromEnv(prefix = 'MICRO_', env: NodeJS.ProcessEnv = process.env): this {
     for (const name of Object.keys(env).sort()) {
@@ -150,24 +304,25 @@ export class Config {
   }
 
   /**
-   * Throws a `ConfigError` listing every unknown key (with a suggestion) and
-   * every ill-typed value. Keys defined after this config was created get
-   * their defaults here.
+   * Checks the defined keys: throws a `ConfigError` listing every ill-typed
+   * value. Any other key is the app's own and is accepted, but one that is a
+   * case difference or one edit away from a defined key (`SECRET_KYE`) is
+   * probably a typo and is reported through `logger.warn`. Keys defined after
+   * this config was created get their defaults here.
    */
-  validate(): void {
-    const problems: string[] = [];
-    const keys: string[] = [];
-    const known = [...specs.keys()];
+  validate(logger: ConfigWarningLogger = console): void {
+    const self = this as unknown as Record<string, unknown>;
     for (const key of Object.keys(this)) {
       if (specs.has(key)) continue;
-      const guess = suggest(key, known);
-      keys.push(key);
-      problems.push(
-        `Unknown config key ${key}.` +
-          (guess ? ` Did you mean ${guess}?` : ' Declare your own keys with Config.defineKey().'),
+      const meant = misspelledKey(key, specs.keys());
+      if (meant === undefined) continue;
+      logger.warn(
+        `Config key ${key}: did you mean ${meant}? micro does not read ${key}; ` +
+          `if it is a setting of your own, a name less like ${meant} silences this warning.`,
       );
     }
-    const self = this as unknown as Record<string, unknown>;
+    const problems: string[] = [];
+    const keys: string[] = [];
     for (const [key, spec] of specs) {
       if (!Object.hasOwn(this, key)) setOwn(this, key, copyDefault(spec.default));
       if (spec.normalize) self[key] = spec.normalize(self[key]);
@@ -193,8 +348,10 @@ export class Config {
   }
 
   /**
-   * Registers a key so `validate()` accepts it and new configs start with its
-   * default. Call it when your package loads, before the app is created.
+   * Defines a key for a package: new configs start with its default,
+   * `validate()` checks its type, `fromEnv` parses it, and the typo guard
+   * knows it. Call it when your package loads, before the app is created. An
+   * app's own keys need none of this.
    */
   static defineKey<K extends string>(key: K, spec: ConfigKeySpec): void {
     if (!UPPER_KEY.test(key)) throw new TypeError(`Config keys are UPPER_CASE; got ${JSON.stringify(key)}`);
@@ -417,29 +574,15 @@ function parseNumber(text: string, integer: boolean): number {
   return value;
 }
 
-/** The known key closest to `key`, if it is a plausible typo. */
-function suggest(key: string, known: string[]): string | undefined {
-  const upper = key.toUpperCase();
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(upper.length / 4)) + 1;
-  for (const candidate of known) {
-    const d = levenshtein(upper, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
+/** Sets a key as the loaders do: a defined key's alternative form becomes its canonical value. */
+function assign(config: Config, key: string, value: unknown): void {
+  const normalize = specs.get(key)?.normalize;
+  setOwn(config, key, normalize ? normalize(value) : value);
 }
 
-function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }

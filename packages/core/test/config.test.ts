@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { App } from '@micro/core';
 import { Config, ConfigError, DEFAULT_CONFIG } from '../src/config.js';
 
 function validationError(config: Config): ConfigError {
@@ -91,6 +92,143 @@ describe('fromObject', () => {
   });
 });
 
+describe('fromObject, as Flask from_object', () => {
+  it('reads inherited static fields of a config class hierarchy', () => {
+    class BaseConfig {
+      static DEBUG = false;
+      static DATABASE = 'base.sqlite';
+    }
+    class DevelopmentConfig extends BaseConfig {
+      static override DEBUG = true;
+      static UPLOAD_FOLDER = '/tmp/uploads';
+    }
+    const config = new Config().fromObject(DevelopmentConfig);
+    expect(config.DEBUG).toBe(true);
+    expect(config.DATABASE).toBe('base.sqlite');
+    expect(config.UPLOAD_FOLDER).toBe('/tmp/uploads');
+  });
+
+  it("reads an instance's fields and its classes' getters (Flask's @property)", () => {
+    class BaseConfig {
+      TESTING = false;
+      DB_SERVER = '192.168.1.56';
+      get DATABASE_URI(): string {
+        return `mysql://user@${this.DB_SERVER}/foo`;
+      }
+      helper(): string {
+        return 'not a setting';
+      }
+    }
+    class ProductionConfig extends BaseConfig {
+      override DB_SERVER = 'db.example.com';
+    }
+    const config = new Config().fromObject(new ProductionConfig());
+    expect(config.DATABASE_URI).toBe('mysql://user@db.example.com/foo');
+    expect(config.DB_SERVER).toBe('db.example.com');
+    expect(config.TESTING).toBe(false);
+    expect(Object.keys(config)).not.toContain('helper');
+  });
+
+  it('reads a module namespace', async () => {
+    const settings = await import('./fixtures/config/settings.js');
+    const config = new Config().fromObject(settings);
+    expect(config.DATABASE).toBe('module.sqlite');
+    expect(config.SECRET_KEY).toBe('from-module');
+    expect(Object.keys(config)).not.toContain('helper');
+  });
+});
+
+describe('fromMapping, as Flask from_mapping', () => {
+  it('copies upper-case keys of a mapping, then of kwargs, and returns true', () => {
+    const config = new Config();
+    expect(config.fromMapping({ DATABASE: 'a', SECRET_KEY: 'k', lower: 1 }, { DATABASE: 'b' })).toBe(true);
+    expect(config.DATABASE).toBe('b');
+    expect(config.SECRET_KEY).toBe('k');
+    expect(Object.keys(config)).not.toContain('lower');
+  });
+
+  it('takes a Map, and kwargs alone', () => {
+    const config = new Config();
+    config.fromMapping(new Map([['DEBUG', true]]));
+    config.fromMapping(null, { TESTING: true });
+    expect(config.DEBUG).toBe(true);
+    expect(config.TESTING).toBe(true);
+  });
+
+  it('turns a lifetime object into seconds, as fromObject', () => {
+    const config = new Config();
+    config.fromMapping({ PERMANENT_SESSION_LIFETIME: { days: 7 } });
+    expect(config.PERMANENT_SESSION_LIFETIME).toBe(7 * 86_400);
+  });
+
+  it('refuses what is not a mapping', () => {
+    expect(() => new Config().fromMapping([['DEBUG', true]] as never)).toThrow(/takes an object or a Map of settings; got an array/);
+  });
+});
+
+describe("the app's own keys", () => {
+  it('are set and read back by assignment, fromMapping and get()', () => {
+    const config = new Config();
+    config.DATABASE = '/var/app.sqlite';
+    config.fromMapping({ UPLOAD_FOLDER: '/srv/uploads' });
+    expect(config.DATABASE).toBe('/var/app.sqlite');
+    expect(config.get('UPLOAD_FOLDER')).toBe('/srv/uploads');
+    const folder: string | undefined = config.get<string>('UPLOAD_FOLDER');
+    expect(folder).toBe('/srv/uploads');
+    expect(config.get('MISSING')).toBeUndefined();
+    expect(config.get('MISSING', 10)).toBe(10);
+    // micro's own keys keep their types through get()
+    const debug: boolean = config.get('DEBUG');
+    expect(debug).toBe(false);
+  });
+
+  it('appear in toJSON(), secret-looking ones redacted', () => {
+    const config = new Config({ DATABASE: 'x', API_TOKEN: 'hunter2' });
+    expect(config.toJSON()).toMatchObject({ DATABASE: 'x', API_TOKEN: '[redacted]' });
+  });
+
+  it('survive start-up: new App({ config }) and a view reading app.config', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      const app = new App({ config: { DATABASE: 'flaskr.sqlite', UPLOAD_FOLDER: '/tmp/up' } });
+      app.config.ADMIN_EMAIL = 'ada@example.com';
+      app.get('/', function index() {
+        return { database: app.config.DATABASE, uploads: app.config.get<string>('UPLOAD_FOLDER'), admin: app.config.ADMIN_EMAIL };
+      });
+      const res = await app.testClient().get('/');
+      expect(res.status).toBe(200);
+      expect(res.json()).toEqual({ database: 'flaskr.sqlite', uploads: '/tmp/up', admin: 'ada@example.com' });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a typo of a micro key warns at start-up and the app still serves', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const app = new App({ config: { SECRET_KYE: 'dev' } });
+      app.get('/', function index() {
+        return String(app.config.SECRET_KEY);
+      });
+      const res = await app.testClient().get('/');
+      expect(res.text).toBe('null');
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('SECRET_KYE: did you mean SECRET_KEY?'));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a wrong type for a micro key still fails start-up, naming the key', async () => {
+    const app = new App({ config: { DATABASE: 'x' } });
+    (app.config as unknown as Record<string, unknown>).MAX_CONTENT_LENGTH = '16MB';
+    app.get('/', function index() {
+      return 'never';
+    });
+    await expect(app.testClient().get('/')).rejects.toThrow(/MAX_CONTENT_LENGTH must be a non-negative integer/);
+  });
+});
+
 describe('fromEnv', () => {
   it('parses each variable by its key type', () => {
     const config = new Config().fromEnv('MICRO_', {
@@ -150,19 +288,65 @@ describe('fromEnv', () => {
 });
 
 describe('validate', () => {
-  it('names an unknown key set by plain assignment and suggests the real one', () => {
-    const config = new Config();
-    (config as unknown as Record<string, unknown>).SECRT_KEY = 'x';
-    const error = validationError(config);
-    expect(error.message).toMatch(/SECRT_KEY/);
-    expect(error.message).toMatch(/Did you mean SECRET_KEY\?/);
-    expect(error.keys).toEqual(['SECRT_KEY']);
+  function warningsOf(config: Config): string[] {
+    const warnings: string[] = [];
+    config.validate({ warn: (message) => void warnings.push(message) });
+    return warnings;
+  }
+
+  it("accepts the app's own upper-case keys silently, as Flask", () => {
+    const config = new Config({ DATABASE: 'app.sqlite', UPLOAD_FOLDER: '/tmp/uploads' });
+    config.ADMINS = ['ada@example.com'];
+    expect(warningsOf(config)).toEqual([]);
+    expect(config.DATABASE).toBe('app.sqlite');
   });
 
-  it('suggests the upper-case key for a lower-case one', () => {
+  it('warns about a key one swap away from a known one, naming both, and does not throw', () => {
     const config = new Config();
-    (config as unknown as Record<string, unknown>).debug = true;
-    expect(validationError(config).message).toMatch(/Did you mean DEBUG\?/);
+    config.SECRET_KYE = 'x';
+    const warnings = warningsOf(config);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('SECRET_KYE: did you mean SECRET_KEY?');
+  });
+
+  it.each([
+    ['SECRT_KEY', 'SECRET_KEY'], // deletion
+    ['SERVER_NAMES', 'SERVER_NAME'], // insertion
+    ['SESSION_COOKIE_SECURF', 'SESSION_COOKIE_SECURE'], // substitution
+    ['DEBGU', 'DEBUG'], // swap of neighbours
+    ['debug', 'DEBUG'], // case only
+    ['Secret_Key', 'SECRET_KEY'], // case only
+    ['secret_kye', 'SECRET_KEY'], // case and a swap
+  ])('takes %s for a typo of %s', (key, meant) => {
+    const config = new Config();
+    (config as unknown as Record<string, unknown>)[key] = true;
+    expect(warningsOf(config)).toEqual([expect.stringContaining(`${key}: did you mean ${meant}?`)]);
+  });
+
+  it.each(['SECRET_KEY_2', 'DEBUG_TOOLBAR', 'SERVER', 'UPLOAD_FOLDER', 'DBUEG'])(
+    'keeps %s, two or more edits from every known key, silent',
+    (key) => {
+      const config = new Config();
+      (config as unknown as Record<string, unknown>)[key] = 1;
+      expect(warningsOf(config)).toEqual([]);
+    },
+  );
+
+  it('warns through console.warn when no logger is given', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const config = new Config({ SERVR_NAME: 'example.com' });
+      config.validate();
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('SERVR_NAME: did you mean SERVER_NAME?'));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('guards keys a package defines too', () => {
+    Config.defineKey('TEST_GUARD_MODE', { default: 'a', check: () => null });
+    const config = new Config({ TEST_GAURD_MODE: 'b' });
+    expect(warningsOf(config)).toEqual([expect.stringContaining('TEST_GAURD_MODE: did you mean TEST_GUARD_MODE?')]);
   });
 
   it.each([
@@ -181,11 +365,19 @@ describe('validate', () => {
     expect(error.keys).toEqual([key]);
   });
 
-  it('reports every problem at once', () => {
+  it('reports every problem at once, after warning about typos', () => {
     const config = new Config();
     Object.assign(config, { DEBUG: 'no', MAX_FORM_PARTS: 1.5, SERVR_NAME: 'x' });
-    const error = validationError(config);
-    expect(error.keys.sort()).toEqual(['DEBUG', 'MAX_FORM_PARTS', 'SERVR_NAME']);
+    const warnings: string[] = [];
+    let error: unknown;
+    try {
+      config.validate({ warn: (message) => void warnings.push(message) });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).keys.sort()).toEqual(['DEBUG', 'MAX_FORM_PARTS']);
+    expect(warnings).toEqual([expect.stringContaining('SERVR_NAME: did you mean SERVER_NAME?')]);
   });
 
   it('describes an ill-typed secret without printing it', () => {
