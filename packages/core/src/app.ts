@@ -208,10 +208,32 @@ export class App extends Scaffold {
     return runInContext(ctx, () => this.runRequest(ctx, send, options.propagate === true));
   }
 
+  /**
+   * Flask's wsgi_app and full_dispatch_request, top to bottom: routing and the
+   * session, before-request hooks, the view, error handlers, after-request
+   * hooks and saving the session, sending, teardown. Each step awaits only
+   * what is a promise, so a synchronous view goes through in one turn.
+   */
   private async runRequest(ctx: StatefulContext, send: SendResponse, propagate: boolean): Promise<void> {
     let response: Response;
     try {
-      response = await this.fullDispatchRequest(ctx);
+      let rv: unknown;
+      try {
+        this.matchRequest(ctx);
+        const opened = this.openSession(ctx);
+        if (opened) await opened;
+        rv = this.preprocessRequest(ctx);
+        if (isPromiseLike(rv)) rv = await rv;
+        if (rv == null) {
+          rv = this.dispatchRequest(ctx);
+          if (isPromiseLike(rv)) rv = await rv;
+        }
+      } catch (err) {
+        rv = await this.handleUserException(ctx, err);
+      }
+      response = makeResponse(rv, ctx.endpoint ?? undefined);
+      const processed = this.processResponse(ctx, response);
+      response = isPromiseLike(processed) ? await processed : processed;
     } catch (err) {
       if (propagate && !(err instanceof HTTPException) && this.propagatesExceptions()) {
         ctx[ERROR] = err;
@@ -227,26 +249,6 @@ export class App extends Scaffold {
       this.logger.error('Sending the response failed', err);
     }
     if (this.hasTeardownWork(ctx)) await this.teardown(ctx);
-  }
-
-  // A step awaits only what is a promise: a synchronous view of an app
-  // without hooks goes from routing to the written response in one turn.
-  private async fullDispatchRequest(ctx: StatefulContext): Promise<Response> {
-    let rv: unknown;
-    try {
-      this.matchRequest(ctx);
-      const opened = this.openSession(ctx);
-      if (opened) await opened;
-      rv = this.preprocessRequest(ctx);
-      if (isPromiseLike(rv)) rv = await rv;
-      if (rv == null) {
-        rv = this.dispatchRequest(ctx);
-        if (isPromiseLike(rv)) rv = await rv;
-      }
-    } catch (err) {
-      rv = await this.handleUserException(ctx, err);
-    }
-    return await this.finalizeRequest(ctx, rv, false);
   }
 
   /** Routing runs before the hooks; its error (404, 405, redirect) is raised after them, as in Flask. */
@@ -318,26 +320,18 @@ export class App extends Scaffold {
   }
 
   /**
-   * Make the response, run the after-request hooks, save the session. An error
-   * here is handled as any other (a store that fails to save answers 503),
-   * unless it happens while finalizing an error page: then it is logged and
-   * that page is sent.
+   * Flask's process_response: after-request hooks (this request's, then the
+   * blueprints' from the innermost out, then the app's; each list in
+   * reverse), then save the session. A promise only when there are hooks or
+   * the session is saved to a store.
    */
-  private async finalizeRequest(ctx: StatefulContext, rv: unknown, fromErrorHandler: boolean): Promise<Response> {
-    let response = makeResponse(rv, ctx.endpoint ?? undefined);
-    try {
-      if (this.hasAfterRequestHooks(ctx)) response = await this.processResponse(ctx, response);
-      const saved = this.saveSession(ctx, response);
-      if (saved) await saved;
-    } catch (err) {
-      if (!fromErrorHandler) throw err;
-      this.logger.error('Request finalizing failed with an error while handling an error', err);
-    }
-    return response;
+  private processResponse(ctx: StatefulContext, response: Response): Response | Promise<Response> {
+    if (this.hasAfterRequestHooks(ctx)) return this.runAfterRequestHooks(ctx, response);
+    const saved = this.saveSession(ctx, response);
+    return saved ? saved.then(() => response) : response;
   }
 
-  /** After-request hooks: this request's, then the blueprints' from the innermost out, then the app's; each list in reverse. */
-  private async processResponse(ctx: StatefulContext, response: Response): Promise<Response> {
+  private async runAfterRequestHooks(ctx: StatefulContext, response: Response): Promise<Response> {
     for (const fn of ctx.afterThisRequestFuncs ?? NO_HOOKS) response = (await fn(response)) ?? response;
     for (const scaffold of [...ctx[BLUEPRINTS], this]) {
       const hooks = scaffold.afterRequestFuncs;
@@ -346,6 +340,7 @@ export class App extends Scaffold {
         if (rv instanceof Response) response = rv;
       }
     }
+    await this.saveSession(ctx, response);
     return response;
   }
 
@@ -383,18 +378,20 @@ export class App extends Scaffold {
       this.logger.error(`Exception on ${ctx.request.path} [${ctx.request.method}]`, err);
       httpError = new InternalServerError(undefined, { cause: err });
     }
-    let rv: unknown;
+    let response: Response;
     try {
       const handler = this.findErrorHandler(ctx, httpError);
-      rv = handler ? await handler(httpError, ctx) : this.httpErrorResponse(ctx, httpError);
+      response = makeResponse(handler ? await handler(httpError, ctx) : this.httpErrorResponse(ctx, httpError), ctx.endpoint ?? undefined);
     } catch (handlerError) {
       this.logger.error('The error handler failed', handlerError);
       return this.lastResort(ctx, handlerError);
     }
+    // Flask's finalize_request(from_error_handler=True): a failure here is logged, and this page is sent.
     try {
-      return await this.finalizeRequest(ctx, rv, true);
+      return await this.processResponse(ctx, response);
     } catch (finalizeError) {
-      return this.lastResort(ctx, finalizeError);
+      this.logger.error('Request finalizing failed with an error while handling an error', finalizeError);
+      return response;
     }
   }
 
