@@ -74,3 +74,4 @@ export {
   type ConverterClass,
   type ConverterFactory,
 } from './routing/converters.js';
+export { generatePasswordHash, checkPasswordHash, DEFAULT_PBKDF2_ITERATIONS, type PasswordHashOptions } from './security/password-hash.js';
