@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const GUIDES = ['requests-and-responses', 'blueprints', 'serving'];
+const GUIDES = ['requests-and-responses', 'blueprints', 'serving', 'security'];
 // Beside the tests, so the examples resolve @micro/* like the tests do; removed afterwards.
 const dir = fileURLToPath(new URL('./.docs-examples/', import.meta.url));
 
