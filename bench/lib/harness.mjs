@@ -85,8 +85,9 @@ export async function runScenario(scenario, peers, opts, ctx) {
   try {
     for (const peer of peers) {
       const cpuProfDir = profiled.has(peer.name) ? join(profileDir, scenario.name, peer.name) : undefined;
+      let server;
       try {
-        const server = await startServer(peer, { cpuProfDir, quiet: ctx.quiet, nodeArgs: opts.nodeArgs, execPath: ctx.runtime.path });
+        server = await startServer(peer, { cpuProfDir, quiet: ctx.quiet, nodeArgs: opts.nodeArgs, execPath: ctx.runtime.path });
         log(`  started ${peer.name} (pid ${server.pid})`);
         const req = await requestFor(scenario, server);
         await preflight(scenario, req);
@@ -101,6 +102,9 @@ export async function runScenario(scenario, peers, opts, ctx) {
       } catch (err) {
         log(`  ${peer.name}: FAILED, left out of ${scenario.name}: ${err.message}`);
         ctx.failures.push({ scenario: scenario.name, peer: peer.name, error: err.message });
+        // A server that started but failed its check or warm-up is not measured: stop it
+        // now, or its process would keep the harness from exiting.
+        await server?.stop();
       }
     }
     for (let round = 0; round < opts.rounds; round++) {
@@ -147,6 +151,9 @@ export async function runScenario(scenario, peers, opts, ctx) {
 export async function runBench(opts, io = {}) {
   const log = io.log ?? stderrLog;
   const loadgen = pickLoadgen(opts.loadgen);
+  if (loadgen === 'wrk' && !(Number.isInteger(opts.duration) && Number.isInteger(opts.warmup))) {
+    throw new Error(`wrk takes whole seconds: --duration ${opts.duration} --warmup ${opts.warmup}; round them, or use --loadgen autocannon`);
+  }
   const outDir = resolve(opts.out || join(BENCH_DIR, 'results'));
   const skipped = [];
   const peers = await selectPeers(opts, skipped);

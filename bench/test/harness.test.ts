@@ -3,7 +3,7 @@
 // works against each, and the ratio, target, table, SVG, wrk and profile code turn given
 // numbers into the expected shape.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORM, applySetCookies, cookieHeader, request } from '../lib/client.mjs';
 import { formatTop, topSelfTime } from '../lib/cpuprofile.mjs';
-import { preflight, redisReachable, requestFor, runBench, writeResults } from '../lib/harness.mjs';
+import { preflight, redisReachable, requestFor, runBench, runScenario, writeResults } from '../lib/harness.mjs';
 import { parseWrkOutput, wrkScript } from '../lib/load.mjs';
 import { nodeRuntime } from '../lib/node-runtime.mjs';
 import { DEFAULTS, NODE_CHOICES, parseOptions } from '../lib/options.mjs';
@@ -494,6 +494,26 @@ describe('a whole (tiny) run', () => {
     expect(readFileSync(svg, 'utf8')).toContain('<rect class="bar" data-peer="raw-node"');
     expect(readFileSync(svg, 'utf8')).toContain(`servers on Node ${runtime.version}</text>`);
   }, 180_000);
+});
+
+describe('a server that fails its check', () => {
+  it('is left out, reported, and stopped (its process would keep the harness alive)', async () => {
+    const logs: string[] = [];
+    const ctx = { loadgen: 'autocannon', runtime: await nodeRuntime('system'), profileDir: '', profiled: new Set(), failures: [] as Array<{ peer: string }>, profiles: [], log: (m: string) => logs.push(m), quiet: true };
+    // raw-node has no routing endpoint: its 404 fails the routing check.
+    const opts = { ...parseOptions(['--warmup', '0.2', '--duration', '0.2', '--rounds', '1', '--connections', '2']) };
+    const measurements = await runScenario(SCENARIOS.routing, [peerNamed('raw-node')], opts, ctx);
+    expect(measurements).toEqual([]);
+    expect(ctx.failures.map((f) => f.peer)).toEqual(['raw-node']);
+    const pid = Number(/started raw-node \(pid (\d+)\)/.exec(logs.join('\n'))?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
+
+  it.runIf(existsSync('/usr/bin/wrk'))('wrk is not asked for a fraction of a second', async () => {
+    const opts = { ...parseOptions(['--loadgen', 'wrk', '--warmup', '0.5', '--scenario', 'hello', '--only', 'raw-node']) };
+    await expect(runBench(opts, { log: () => undefined, quiet: true })).rejects.toThrow(/wrk takes whole seconds/);
+  });
 });
 
 const execFileAsync = promisify(execFile);
