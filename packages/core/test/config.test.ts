@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { App } from '@micro/core';
 import { Config, ConfigError, DEFAULT_CONFIG } from '../src/config.js';
+import { editDistance } from '../src/config/misspelled-key.js';
 
 function validationError(config: Config): ConfigError {
   try {
@@ -447,5 +448,21 @@ describe('defineKey', () => {
     expect(() => Config.defineKey('TEST_BAD', { default: 1, check: () => 'a string' })).toThrow(TypeError);
     expect(() => Config.defineKey('lower', { default: 1, check: () => null })).toThrow(TypeError);
     expect(Config.hasKey('TEST_BAD')).toBe(false);
+  });
+});
+
+describe('editDistance (Damerau–Levenshtein, optimal string alignment)', () => {
+  it.each([
+    ['SECRET_KEY', 'SECRET_KEY', 0],
+    ['SECRET_KYE', 'SECRET_KEY', 1], // swap of neighbours
+    ['SECRT_KEY', 'SECRET_KEY', 1],
+    ['SECRET_KEYS', 'SECRET_KEY', 1],
+    ['SECRET_KEX', 'SECRET_KEY', 1],
+    ['DBUEG', 'DEBUG', 2],
+    ['CA', 'ABC', 3], // optimal string alignment: no edit of a swapped pair
+    ['', 'ABC', 3],
+  ])('%s → %s is %i', (a, b, distance) => {
+    expect(editDistance(a, b)).toBe(distance);
+    expect(editDistance(b, a)).toBe(distance);
   });
 });
