@@ -468,7 +468,7 @@ export class App extends Scaffold {
 
   /** Checked once, before the first request: config errors surface at start-up, not mid-request. */
   private validateSetup(): void {
-    this.config.validate();
+    this.config.validate(this.logger);
     this.validated = true;
   }
 

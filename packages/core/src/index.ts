@@ -54,7 +54,20 @@ export {
 } from './testing/test-client.js';
 export { CookieJar } from './cookie-jar.js';
 export { serializeCookie, parseCookieHeader, type CookieOptions } from './cookies.js';
-export { Config, ConfigError, DEFAULT_CONFIG, type ConfigValues, type ConfigKeySpec } from './config.js';
+export {
+  Config,
+  ConfigError,
+  DEFAULT_CONFIG,
+  type ConfigValues,
+  type CoreConfigValues,
+  type KnownConfigKey,
+  type ConfigKeySpec,
+  type ConfigOptions,
+  type ConfigFileLoader,
+  type FromFileOptions,
+  type FromPrefixedEnvOptions,
+  type ConfigWarningLogger,
+} from './config.js';
 export { MultiDict } from './body/multidict.js';
 export { FileStorage } from './body/file-storage.js';
 export { secureFilename } from './body/secure-filename.js';
