@@ -2,8 +2,9 @@
  * Cryptographically random bytes for small, frequent needs, drawn from a
  * 4 KiB buffer that `randomFillSync` refills, as Node does for `randomUUID`:
  * one call into OpenSSL per 4 KiB instead of one per id or nonce. A
- * `randomBytes` call costs about 5 µs on Node 20 and on Node 24; a pooled
- * one about 0.2 µs (docs/benchmarks.md).
+ * `randomBytes` call costs 4 to 5 µs on Node 20 and on Node 24, a pooled one
+ * about 0.1 µs: about 4 µs off each new server-side session and each
+ * encrypted-cookie write (docs/benchmarks.md).
  *
  * Two pools, never one: `secretRandom` for secrets (session ids) and
  * `nonceRandom` for values that are sent (JWE IVs), so a secret never shares
