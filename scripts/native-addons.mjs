@@ -21,7 +21,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, nodeBinary, nodeHeadersDir, npmFreeEnv, normalizeMajor } from './node-runtime.mjs';
+import { cacheDir, nodeBinary, nodeHeadersDir, childNpmEnv, normalizeMajor } from './node-runtime.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const store = join(root, 'node_modules', '.pnpm');
@@ -130,7 +130,7 @@ async function build(addon, pkgDir, major, bin, abi, cached) {
         stdio: ['ignore', 'pipe', 'pipe'],
         maxBuffer: 64 * 1024 * 1024,
         // The gyp actions run `node`: the same Node as the build.
-        env: { ...npmFreeEnv(), PATH: `${dirname(bin)}:${process.env.PATH}` },
+        env: { ...childNpmEnv(), PATH: `${dirname(bin)}:${process.env.PATH}` },
       });
     } catch (err) {
       writeFileSync(log, `${err.stdout ?? ''}${err.stderr ?? ''}`);
@@ -174,7 +174,7 @@ function withClassicObjectWrap(headers, dir) {
 function nodeGyp() {
   const candidates = [process.env.npm_config_node_gyp];
   try {
-    const globalRoot = execFileSync('npm', ['root', '-g'], { encoding: 'utf8', env: npmFreeEnv() }).trim();
+    const globalRoot = execFileSync('npm', ['root', '-g'], { encoding: 'utf8', env: childNpmEnv() }).trim();
     candidates.push(join(globalRoot, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   } catch { /* no global npm: fall through */ }
   candidates.push(join(dirname(dirname(process.execPath)), 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));

@@ -71,12 +71,13 @@ function installed(major) {
   const tmp = join(cacheDir, `node-${major}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  // Without a package.json of its own, npm would walk up and install into the repo.
-  writeFileSync(join(tmp, 'package.json'), JSON.stringify({ name: `micro-node-${major}`, private: true }, null, 2) + '\n');
+  // A package.json of its own: without one npm would walk up and install into the repo.
+  const manifest = { name: `micro-node-${major}`, private: true, dependencies: { node: major } };
+  writeFileSync(join(tmp, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   console.error(`[node-runtime] installing Node.js ${major} from the npm registry (npm i node@${major}) into ${home}`);
   try {
-    execFileSync('npm', ['install', '--prefix', tmp, '--no-save', '--no-package-lock', '--no-audit', '--no-fund',
-      '--loglevel', 'error', `node@${major}`], { cwd: tmp, stdio: ['ignore', 2, 2], env: npmFreeEnv() });
+    npmInstall(tmp);
+    if (!distribution(tmp, major)) installPlatformPackage(tmp);
     const dist = distribution(tmp, major, { verify: true });
     if (!dist) throw new Error(`npm installed node@${major}, but no working bin/node with include/node was found in ${tmp}`);
     try {
@@ -90,6 +91,22 @@ function installed(major) {
   const dist = distribution(home, major);
   if (!dist) throw new Error(`node-runtime: Node.js ${major} is not usable in ${home}; remove that folder and try again`);
   return dist;
+}
+
+/**
+ * The `node` package brings its platform package from a preinstall script; where
+ * npm did not run it (ignore-scripts, or an npm that asks scripts to be allowed),
+ * install the same platform package, at the same version, beside it.
+ */
+function installPlatformPackage(prefix) {
+  const { version } = JSON.parse(readFileSync(join(prefix, 'node_modules', 'node', 'package.json'), 'utf8'));
+  console.error(`[node-runtime] npm did not run node@${version}'s install script: installing ${platformPackage()}@${version} itself`);
+  npmInstall(prefix, `${platformPackage()}@${version}`);
+}
+
+function npmInstall(prefix, ...packages) {
+  execFileSync('npm', ['install', '--prefix', prefix, '--no-package-lock', '--no-audit', '--no-fund', '--loglevel', 'error', ...packages],
+    { cwd: prefix, stdio: ['ignore', 2, 2], env: childNpmEnv() });
 }
 
 /**
@@ -122,15 +139,14 @@ function platformPackage() {
   return `${prefix}-${platform}-${arch}`;
 }
 
-/** The environment without the npm_* variables of an enclosing `npm test` (prefix, workspace, nodedir…). */
-export function npmFreeEnv(env = process.env) {
-  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^npm_/i.test(k)));
-}
-
-/** The exact version of an installed major, e.g. 'v24.21.0', without running it. */
-export function installedVersion(major) {
-  const dist = distribution(join(cacheDir, `node-${normalizeMajor(major)}`), major);
-  return dist ? `v${JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8')).version}` : null;
+/**
+ * The environment for an npm or node-gyp started from inside `npm test`, without
+ * what that npm exports about itself (its prefix, workspace, nodedir, package and
+ * lifecycle); the rest (registry, proxy, cafile…) is kept.
+ */
+export function childNpmEnv(env = process.env) {
+  const own = /^npm_(package_|lifecycle_|command$|config_(prefix|local_prefix|global|nodedir|call|workspaces?|include_workspace_root)$)/i;
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !own.test(k)));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
