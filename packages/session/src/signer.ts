@@ -7,7 +7,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { base64urlDecode, base64urlEncode } from './base64.js';
+import { base64urlDecode } from './base64.js';
 import { deriveSigningKey, type KeyDerivation, type SecretKey } from './derived-keys.js';
 import { BadSignature, BadTimeSignature, SignatureExpired } from './errors.js';
 
@@ -47,19 +47,22 @@ export class Signer {
 
   /** The base64url signature of `value` with the newest key. */
   getSignature(value: string): string {
-    return base64urlEncode(this.mac(this.keys[0]!, value));
+    return this.mac(this.keys[0]!, value);
   }
 
   sign(value: string): string {
     return value + this.sep + this.getSignature(value);
   }
 
-  /** True when `sig` signs `value` under any of the keys. Constant time per key. */
+  /**
+   * True when `sig` signs `value` under any of the keys. Constant time per key.
+   * Compared as text: the expected signature is canonical base64url, so a
+   * malformed or re-encoded one (other padding bits, other characters) never matches.
+   */
   verifySignature(value: string, sig: string): boolean {
-    const given = base64urlDecode(sig);
-    if (given === null) return false;
+    const given = Buffer.from(sig, 'utf8');
     for (const key of this.keys) {
-      const expected = this.mac(key, value);
+      const expected = Buffer.from(this.mac(key, value), 'latin1');
       if (expected.length === given.length && timingSafeEqual(expected, given)) return true;
     }
     return false;
@@ -85,8 +88,9 @@ export class Signer {
     }
   }
 
-  protected mac(key: KeyObject, value: string): Buffer {
-    return createHmac(this.digest, key).update(value, 'utf8').digest();
+  /** The base64url HMAC of `value`. */
+  protected mac(key: KeyObject, value: string): string {
+    return createHmac(this.digest, key).update(value, 'utf8').digest('base64url');
   }
 }
 
