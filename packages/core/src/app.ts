@@ -85,6 +85,8 @@ export class App extends Scaffold {
 
   private cachedHandler: RequestListener | undefined;
   private validated = false;
+  /** blueprintsOf's answer per endpoint; endpoints are a fixed set, so this stays small. */
+  private readonly blueprintChains = new Map<string, readonly Blueprint[]>();
 
   constructor(options: AppOptions = {}) {
     super();
@@ -141,6 +143,7 @@ export class App extends Scaffold {
     }
     if (existing) throw new Error(`The blueprint '${name}' is already registered.`);
     this.blueprints.set(name, bp);
+    this.blueprintChains.clear();
     bp.registeredOn(this, name, prefix);
     for (const { rule, handler, options: ruleOptions } of bp.deferred) {
       this.addBlueprintRule(bp, rule, handler, ruleOptions, prefix, name);
@@ -461,9 +464,14 @@ export class App extends Scaffold {
 
   /** The request's blueprint and the ones it is nested in, innermost first (Flask's `request.blueprints`). */
   private blueprintsOf(request: Request): readonly Blueprint[] {
-    // An app route given a dotted endpoint names no registered blueprint: it has none.
-    if (request.blueprint === null) return NO_BLUEPRINTS;
-    return request.blueprints.flatMap((name) => this.blueprints.get(name) ?? []);
+    const endpoint = request.endpoint!;
+    let chain = this.blueprintChains.get(endpoint);
+    if (chain === undefined) {
+      // An app route given a dotted endpoint names no registered blueprint: it has none.
+      chain = request.blueprint === null ? NO_BLUEPRINTS : request.blueprints.flatMap((name) => this.blueprints.get(name) ?? []);
+      this.blueprintChains.set(endpoint, chain);
+    }
+    return chain;
   }
 
   /** Checked once, before the first request: config errors surface at start-up, not mid-request. */

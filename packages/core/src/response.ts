@@ -104,6 +104,17 @@ export class Response {
 
 /** `text/*`, JSON-ish and XML-ish types get an explicit UTF-8 charset, as Werkzeug does. */
 export function withCharset(mimetype: string): string {
+  // Most responses use one mimetype (the default): skip the checks and the new string.
+  if (mimetype === lastMimetype) return lastContentType;
+  lastContentType = contentTypeOf(mimetype);
+  lastMimetype = mimetype;
+  return lastContentType;
+}
+
+let lastMimetype = '';
+let lastContentType = '';
+
+function contentTypeOf(mimetype: string): string {
   if (mimetype.includes(';')) return mimetype;
   if (
     mimetype.startsWith('text/') ||

@@ -18,6 +18,8 @@ export interface SessionOptions {
   isNew?: boolean;
 }
 
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 /** Where Flask keeps the `permanent` flag inside the session data. */
 export const PERMANENT_KEY = '_permanent';
 
@@ -29,8 +31,9 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
   readonly isNew: boolean;
 
   protected readonly data: Map<string, unknown>;
-  private readonly changed = new Set<string>();
-  private readonly deleted = new Set<string>();
+  // Made on the first change: most requests only read their session.
+  private changed: Set<string> | undefined;
+  private deleted: Set<string> | undefined;
   private proxies: WeakMap<object, object> | undefined;
   private targets: WeakMap<object, object> | undefined;
 
@@ -147,12 +150,12 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
 
   /** Top-level keys set (or changed inside) since the session was loaded. */
   changedKeys(): ReadonlySet<string> {
-    return this.changed;
+    return this.changed ?? NO_KEYS;
   }
 
   /** Top-level keys removed since the session was loaded (and not set again). */
   deletedKeys(): ReadonlySet<string> {
-    return this.deleted;
+    return this.deleted ?? NO_KEYS;
   }
 
   /**
@@ -169,15 +172,15 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
   }
 
   private markChanged(key: string): void {
-    this.changed.add(key);
-    this.deleted.delete(key);
+    (this.changed ??= new Set()).add(key);
+    this.deleted?.delete(key);
     this.modified = true;
     this.accessed = true;
   }
 
   private markDeleted(key: string): void {
-    this.changed.delete(key);
-    this.deleted.add(key);
+    this.changed?.delete(key);
+    (this.deleted ??= new Set()).add(key);
     this.modified = true;
     this.accessed = true;
   }
