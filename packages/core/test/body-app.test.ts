@@ -2,8 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, request } from '../src/index.js';
-import { FormData, request as send } from 'undici';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 
 // Own temp dir for this test process, so spooled uploads can be counted.
 const originalTmp = process.env.TMPDIR;
@@ -25,48 +24,41 @@ app.post('/spooled', async () => {
 });
 app.post('/echo', async () => ({ json: await request.json(), page: request.args.get('page') }));
 
-let server: Awaited<ReturnType<App['listen']>>;
-beforeAll(async () => {
-  server = await app.listen(0, '127.0.0.1');
-});
-afterAll(async () => {
-  await server.close();
+// In-process: the body reaches the app through the same Request and parsers as over HTTP,
+// and teardown (which removes upload temp files) is over when a call returns.
+const client = app.testClient();
+afterAll(() => {
   process.env.TMPDIR = originalTmp;
   rmSync(scratch, { recursive: true, force: true });
 });
 
 it('a handler reads form and files from one parse', async () => {
-  const form = new FormData();
-  form.append('title', 'notes');
-  form.append('doc', new Blob(['hello']), 'a.txt');
-  const res = await send(`${server.url}/upload`, { method: 'POST', body: form });
-  expect(res.statusCode).toBe(200);
-  expect(await res.body.json()).toEqual({ title: 'notes', files: [{ field: 'doc', name: 'a.txt', size: 5, text: 'hello' }] });
+  const res = await client.post('/upload', { multipart: { title: 'notes', doc: { content: 'hello', filename: 'a.txt' } } });
+  expect(res.status).toBe(200);
+  expect(res.json()).toEqual({ title: 'notes', files: [{ field: 'doc', name: 'a.txt', size: 5, text: 'hello' }] });
 });
 
 it('MAX_CONTENT_LENGTH from the config gives the client a 413', async () => {
-  const form = new FormData();
-  form.append('doc', new Blob([Buffer.alloc(2 * 1024 * 1024)]), 'big.bin');
-  const res = await send(`${server.url}/upload`, { method: 'POST', body: form });
-  await res.body.dump();
-  expect(res.statusCode).toBe(413);
+  const res = await client.post('/upload', { multipart: { doc: { content: Buffer.alloc(2 * 1024 * 1024), filename: 'big.bin' } } });
+  expect(res.status).toBe(413);
 });
 
 it('json() and args', async () => {
-  const res = await send(`${server.url}/echo?page=2`, {
-    method: 'POST',
-    body: JSON.stringify({ a: [1, 'ü'] }),
-    headers: { 'content-type': 'application/json' },
-  });
-  expect(await res.body.json()).toEqual({ json: { a: [1, 'ü'] }, page: '2' });
+  const res = await client.post('/echo?page=2', { json: { a: [1, 'ü'] } });
+  expect(res.json()).toEqual({ json: { a: [1, 'ü'] }, page: '2' });
 });
 
 it('removes the temp file of a spooled upload when the request ends', async () => {
-  const form = new FormData();
-  form.append('doc', new Blob([Buffer.alloc(600 * 1024, 1)]), 'big.bin');
-  const res = await send(`${server.url}/spooled`, { method: 'POST', body: form });
-  expect(await res.body.json()).toEqual({ spooled: true, size: 600 * 1024, onDisk: 1 });
-  // Teardown may run just after the response is sent: wait for it.
-  while (uploadsLeft().length > 0) await new Promise((resolve) => setImmediate(resolve));
+  const res = await client.post('/spooled', { multipart: { doc: { content: Buffer.alloc(600 * 1024, 1), filename: 'big.bin' } } });
+  expect(res.json()).toEqual({ spooled: true, size: 600 * 1024, onDisk: 1 });
   expect(uploadsLeft()).toEqual([]);
+});
+
+it('the same over real HTTP: a 413 reaches the client before the body is read', async () => {
+  const http = app.testClient({ http: true });
+  const res = await http.post('/upload', { multipart: { doc: { content: Buffer.alloc(2 * 1024 * 1024), filename: 'big.bin' } } });
+  expect(res.status).toBe(413);
+  const ok = await http.post('/upload', { multipart: { title: 'wire', doc: { content: 'x', filename: 'b.txt' } } });
+  expect(ok.json()).toEqual({ title: 'wire', files: [{ field: 'doc', name: 'b.txt', size: 1, text: 'x' }] });
+  await http.close();
 });
