@@ -283,16 +283,24 @@ export class App extends Scaffold {
       ctx.sessionPending = true; // opened on first use (RequestContext.session)
       return undefined;
     }
-    // Until it opens, and when it fails, a null session: nothing is ever saved over the stored one.
-    ctx.sessionValue = si.makeNullSession(this);
-    const opened = si.openSession(this, ctx.request);
+    // A store that fails leaves a null session: nothing is ever saved over the stored one.
+    const failed = (err: unknown): never => {
+      ctx.sessionValue = si.makeNullSession(this);
+      throw err;
+    };
+    let opened: ReturnType<typeof si.openSession>;
+    try {
+      opened = si.openSession(this, ctx.request);
+    } catch (err) {
+      return failed(err);
+    }
     if (!isPromiseLike<SessionLike | null>(opened)) {
-      if (opened) ctx.sessionValue = opened as SessionLike;
+      ctx.sessionValue = (opened as SessionLike | null) ?? si.makeNullSession(this);
       return undefined;
     }
     return Promise.resolve(opened).then((s) => {
-      if (s) ctx.sessionValue = s;
-    });
+      ctx.sessionValue = s ?? si.makeNullSession(this);
+    }, failed);
   }
 
   /** Before-request hooks: the app's, then each blueprint's from the outermost in. The first value returned wins. */
