@@ -15,7 +15,7 @@ import type { ErrorHandler, Handler, RouteOptions } from './route-types.js';
 import { Router } from './routing/router.js';
 import type { ConverterFactory } from './routing/converters.js';
 import type { Rule } from './routing/router.js';
-import { Scaffold } from './scaffold.js';
+import { Scaffold, templateRegistrar, type TemplateFilter, type TemplateGlobal, type TemplateTest } from './scaffold.js';
 import type { SessionInterface, SessionLike } from './session-interface.js';
 import { AppTestClient, type AppTestClientOptions } from './testing/app-test-client.js';
 import { buildUrl, type UrlForOptions } from './url-for.js';
@@ -82,6 +82,18 @@ export class App extends Scaffold {
   /** The reverse proxies whose `X-Forwarded-*` headers are trusted; set with `proxyFix(app, …)`. Null: none. */
   proxyFix: ProxyFixSettings | null = null;
   logger: Logger = console;
+  /** Template filters by name, for `@micro/templates`; register with `templateFilter`. */
+  readonly templateFilters = new Map<string, TemplateFilter>();
+  /** Template globals by name (functions or values); register functions with `templateGlobal`. */
+  readonly templateGlobals = new Map<string, unknown>();
+  /** Template tests by name; register with `templateTest`. */
+  readonly templateTests = new Map<string, TemplateTest>();
+  /** Register a template filter: `app.templateFilter(fn)`, `app.templateFilter('name')(fn)` (Flask's `template_filter`). */
+  readonly templateFilter = templateRegistrar<TemplateFilter>('templateFilter', (name, fn) => this.templateFilters.set(name, fn));
+  /** Register a function callable in every template (Flask's `template_global`). */
+  readonly templateGlobal = templateRegistrar<TemplateGlobal>('templateGlobal', (name, fn) => this.templateGlobals.set(name, fn));
+  /** Register a test for `{% if x is name %}` (Flask's `template_test`). */
+  readonly templateTest = templateRegistrar<TemplateTest>('templateTest', (name, fn) => this.templateTests.set(name, fn));
 
   private cachedHandler: RequestListener | undefined;
   private validated = false;

@@ -1,10 +1,17 @@
 import type { Handler, RouteOptions } from './route-types.js';
-import { Scaffold } from './scaffold.js';
+import { Scaffold, templateRegistrar, type ContextProcessor, type TemplateFilter, type TemplateGlobal, type TemplateTest } from './scaffold.js';
 import type { App } from './app.js';
 
 export interface BlueprintOptions {
   /** Prefix for every rule of the blueprint, e.g. `/auth`. */
   urlPrefix?: string;
+  /**
+   * The blueprint's own template folder, searched after the app's (Flask's
+   * `template_folder`): absolute, a `file:` URL (`new URL('./templates',
+   * import.meta.url)` for one beside the module, as Flask's), or relative to
+   * the app's root path. Default: none.
+   */
+  templateFolder?: string | URL;
 }
 
 interface DeferredRule {
@@ -38,6 +45,10 @@ export class Blueprint extends Scaffold {
   readonly deferred: DeferredRule[] = [];
   /** Blueprints registered on this one, mounted with it. */
   readonly children: NestedBlueprint[] = [];
+  /** See `BlueprintOptions.templateFolder`; null: none. */
+  readonly templateFolder: string | URL | null;
+  /** Template setup for the apps it is registered on (appTemplateFilter and friends), run once per app. */
+  private readonly appTemplateSetup: Array<(app: App) => void> = [];
   // A blueprint nested under two parents sits twice on one app, under two names.
   private readonly mounts = new Map<App, Mount[]>();
 
@@ -50,6 +61,33 @@ export class Blueprint extends Scaffold {
       throw new TypeError(`Blueprint name ${JSON.stringify(name)} must be non-empty and must not contain a dot`);
     }
     this.urlPrefix = options.urlPrefix ?? '';
+    this.templateFolder = options.templateFolder ?? null;
+  }
+
+  /** Register a template filter for the whole app (Flask's `app_template_filter`). */
+  readonly appTemplateFilter = templateRegistrar<TemplateFilter>('appTemplateFilter', (name, fn) =>
+    this.onApps((app) => app.templateFilters.set(name, fn)),
+  );
+  /** Register a template global function for the whole app (Flask's `app_template_global`). */
+  readonly appTemplateGlobal = templateRegistrar<TemplateGlobal>('appTemplateGlobal', (name, fn) =>
+    this.onApps((app) => app.templateGlobals.set(name, fn)),
+  );
+  /** Register a template test for the whole app (Flask's `app_template_test`). */
+  readonly appTemplateTest = templateRegistrar<TemplateTest>('appTemplateTest', (name, fn) =>
+    this.onApps((app) => app.templateTests.set(name, fn)),
+  );
+
+  /** A context processor for every request of the app, not just the blueprint's (Flask's `app_context_processor`). */
+  appContextProcessor<F extends ContextProcessor>(fn: F): F {
+    if (typeof fn !== 'function') throw new TypeError('appContextProcessor() registers a function');
+    this.onApps((app) => app.templateContextProcessors.push(fn));
+    return fn;
+  }
+
+  /** Run `setup` on each app the blueprint is registered on, now and at later registrations. */
+  private onApps(setup: (app: App) => void): void {
+    this.appTemplateSetup.push(setup);
+    for (const app of this.mounts.keys()) setup(app);
   }
 
   override addUrlRule(rule: string, handler: Handler<never>, options: RouteOptions = {}): void {
@@ -84,8 +122,13 @@ export class Blueprint extends Scaffold {
   /** Called by `app.registerBlueprint`; use that instead. */
   registeredOn(app: App, name: string, urlPrefix: string): void {
     const mounts = this.mounts.get(app);
-    if (mounts) mounts.push({ name, urlPrefix });
-    else this.mounts.set(app, [{ name, urlPrefix }]);
+    if (mounts) {
+      mounts.push({ name, urlPrefix });
+    } else {
+      this.mounts.set(app, [{ name, urlPrefix }]);
+      // Once per app, as Flask's record_once: a blueprint mounted twice adds its filters once.
+      for (const setup of this.appTemplateSetup) setup(app);
+    }
   }
 }
 

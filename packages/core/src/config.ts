@@ -86,6 +86,8 @@ export interface CoreConfigValues {
   PROPAGATE_EXCEPTIONS: boolean | null;
   /** Host names accepted in the Host header; `null` accepts any. Default: `null`. */
   TRUSTED_HOSTS: string[] | null;
+  /** Pick up changed template files on the next render; `null` follows DEBUG. Default: `null`. */
+  TEMPLATES_AUTO_RELOAD: boolean | null;
 }
 
 /** How an environment variable's text becomes a value. */
@@ -446,6 +448,7 @@ const CORE_KEYS: { [K in keyof CoreConfigValues]: ConfigKeySpec & { default: Cor
   MAX_COOKIE_SIZE: { default: 4093, check: isSize }, // bytes
   PROPAGATE_EXCEPTIONS: { default: null, check: nullOr(isBool), env: 'boolean' },
   TRUSTED_HOSTS: { default: null, check: nullOr(arrayOf(isText, 'a list of host names')), env: 'json' },
+  TEMPLATES_AUTO_RELOAD: { default: null, check: nullOr(isBool), env: 'boolean' },
 };
 
 for (const [key, spec] of Object.entries(CORE_KEYS)) Config.defineKey(key, spec);

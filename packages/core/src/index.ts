@@ -35,7 +35,7 @@ export type {
   TeardownHook,
   ErrorHandler,
 } from './route-types.js';
-export type { ErrorClass } from './scaffold.js';
+export type { ErrorClass, ContextProcessor, TemplateFilter, TemplateGlobal, TemplateTest, TemplateRegistrar } from './scaffold.js';
 export type { ListenOptions, MicroServer } from './node/listen.js';
 export { requestListener } from './node/request-listener.js';
 export { writeResponse } from './node/write-response.js';

@@ -1,4 +1,5 @@
 import type { HTTPException } from './errors.js';
+import type { MaybePromise } from './maybe-promise.js';
 import type {
   AfterRequestHook,
   BeforeRequestHook,
@@ -43,6 +44,46 @@ export class ErrorHandlerSpec {
   }
 }
 
+/**
+ * Adds names to the context of every template rendered in a request (Flask's
+ * context processor). Called with no arguments; may be async.
+ */
+export type ContextProcessor = () => MaybePromise<Record<string, unknown> | null | undefined | void>;
+/** A template filter: `{{ value|name(a, b) }}` calls `fn(value, a, b)`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TemplateFilter = (value: any, ...args: any[]) => unknown;
+/** A template test: `{% if value is name(a) %}` calls `fn(value, a)`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TemplateTest = (value: any, ...args: any[]) => boolean;
+/** A template global function: `{{ name(a) }}`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TemplateGlobal = (...args: any[]) => unknown;
+
+/**
+ * Flask's `@app.template_filter()` forms: `register(fn)` uses the function's
+ * name, `register(fn, 'name')` or `register('name')(fn)` another one.
+ */
+export interface TemplateRegistrar<F> {
+  <T extends F>(fn: T, name?: string): T;
+  (name?: string): <T extends F>(fn: T) => T;
+}
+
+/** A TemplateRegistrar that hands each function and its name to `add`. */
+export function templateRegistrar<F extends (...args: never[]) => unknown>(
+  method: string,
+  add: (name: string, fn: F) => void,
+): TemplateRegistrar<F> {
+  const register = (fn: F, name?: string): F => {
+    if (typeof fn !== 'function') throw new TypeError(`${method}() registers a function`);
+    const key = name ?? fn.name;
+    if (!key) throw new TypeError(`${method}(): an anonymous function needs a name: ${method}(fn, 'name') or ${method}('name')(fn)`);
+    add(key, fn);
+    return fn;
+  };
+  return ((fnOrName?: F | string, name?: string) =>
+    typeof fnOrName === 'function' ? register(fnOrName, name) : (fn: F) => register(fn, fnOrName)) as TemplateRegistrar<F>;
+}
+
 interface MethodShorthand {
   <R extends string>(rule: R, options?: Omit<RouteOptions, 'methods'>): RouteDecorator<ParamsOf<R>>;
   <R extends string, F extends Handler<ParamsOf<R>>>(rule: R, handler: F): F;
@@ -50,14 +91,16 @@ interface MethodShorthand {
 }
 
 /**
- * What App and Blueprint share (Flask's Scaffold): registering routes, hooks
- * and error handlers.
+ * What App and Blueprint share (Flask's Scaffold): registering routes, hooks,
+ * error handlers and template context processors.
  */
 export abstract class Scaffold {
   readonly beforeRequestFuncs: BeforeRequestHook[] = [];
   readonly afterRequestFuncs: AfterRequestHook[] = [];
   readonly teardownRequestFuncs: TeardownHook[] = [];
   readonly errorHandlers = new ErrorHandlerSpec();
+  /** Run by the template engine (`@micro/templates`) before each render; see `contextProcessor`. */
+  readonly templateContextProcessors: ContextProcessor[] = [];
 
   /** Register `handler` for `rule` (Flask's `add_url_rule`). */
   abstract addUrlRule(rule: string, handler: Handler<never>, options?: RouteOptions): void;
@@ -114,6 +157,17 @@ export abstract class Scaffold {
   /** Run `fn` when each request ends, even when it failed. */
   teardownRequest<F extends TeardownHook>(fn: F): F {
     this.teardownRequestFuncs.push(fn);
+    return fn;
+  }
+
+  /**
+   * Add the names `fn` returns to the context of templates rendered while
+   * handling a request: every request for the app, the blueprint's own
+   * requests for a blueprint (Flask's `context_processor`).
+   */
+  contextProcessor<F extends ContextProcessor>(fn: F): F {
+    if (typeof fn !== 'function') throw new TypeError('contextProcessor() registers a function');
+    this.templateContextProcessors.push(fn);
     return fn;
   }
 
