@@ -8,7 +8,7 @@ import { ConfigError, type App } from '@micro/core';
 import { FileSystemStore } from '../stores/filesystem-store.js';
 import { MemcachedStore } from '../stores/memcached-store.js';
 import { MemoryStore } from '../stores/memory-store.js';
-import { MongoStore, type MongoSessionDoc } from '../stores/mongo-store.js';
+import { MongoStore } from '../stores/mongo-store.js';
 import { RedisStore } from '../stores/redis-store.js';
 import { jsonSerializer, msgpackSerializer, type Serializer } from '../stores/serializers.js';
 import { SqlStore } from '../stores/sql-store.js';
@@ -42,7 +42,7 @@ export function createStore(type: ServerSideSessionType, app: App): SessionStore
     }
     case 'mongodb': {
       const client = required(app, 'SESSION_MONGODB', type, MONGODB_HOWTO);
-      const collection = client.db(c.SESSION_MONGODB_DB).collection<MongoSessionDoc>(c.SESSION_MONGODB_COLLECT);
+      const collection = client.db(c.SESSION_MONGODB_DB).collection(c.SESSION_MONGODB_COLLECT);
       return prefixed(new MongoStore({ collection, serializer }), prefix);
     }
     case 'filesystem': {

@@ -37,3 +37,13 @@ export {
 export { MemcachedStore, type MemcachedStoreOptions, type MemcacheClientLike } from '../stores/memcached-store.js';
 export { SqlStore, type SqlStoreOptions } from '../stores/sql-store.js';
 export { MongoStore, type MongoStoreOptions, type MongoSessionDoc } from '../stores/mongo-store.js';
+// What the SQL and MongoDB stores need of knex and mongodb, so micro's declarations import neither driver.
+export type {
+  KnexLike,
+  KnexQueryLike,
+  KnexInsertLike,
+  KnexSchemaLike,
+  KnexTableBuilderLike,
+  KnexColumnBuilderLike,
+} from '../stores/knex-like.js';
+export type { MongoCollectionLike, MongoSessionDocLike } from '../stores/mongo-collection-like.js';

@@ -1,7 +1,6 @@
-import type { Collection } from 'mongodb';
-import type { MongoSessionDoc } from '../stores/mongo-store.js';
+import type { MongoCollectionLike } from '../stores/mongo-collection-like.js';
 
 /** The part of a `mongodb` MongoClient (v6) that SESSION_TYPE `mongodb` uses. */
 export interface MongoClientLike {
-  db(name?: string): { collection<T extends MongoSessionDoc>(name: string): Collection<T> };
+  db(name?: string): { collection(name: string): MongoCollectionLike };
 }

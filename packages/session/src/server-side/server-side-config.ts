@@ -6,7 +6,7 @@
  * SERVER_SIDE_SESSION_TYPES.
  */
 import { Config, type ConfigKeySpec } from '@micro/core';
-import type { Knex } from 'knex';
+import type { KnexLike } from '../stores/knex-like.js';
 import type { MemcacheClientLike } from '../stores/memcached-store.js';
 import type { MongoClientLike } from './mongo-client-like.js';
 import type { IORedisClientLike, NodeRedisClientLike } from '../stores/redis-store.js';
@@ -43,7 +43,7 @@ declare module '@micro/core' {
     /** Collection of the sessions. Default: `'sessions'`. */
     SESSION_MONGODB_COLLECT: string;
     /** A knex instance (pg, mysql2 or better-sqlite3), for SESSION_TYPE `sql`. Default: `null`. */
-    SESSION_SQL: Knex | null;
+    SESSION_SQL: KnexLike | null;
     /** Table of the sessions, created if missing. Default: `'sessions'`. */
     SESSION_SQL_TABLE: string;
     /** Directory of session files; `null` means `./micro_session` under the working directory. Default: `null`. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Collection } from 'mongodb';
+import type { MongoCollectionLike } from './mongo-collection-like.js';
 import type { Clock, SessionChanges, SessionData, SessionStore } from './store.js';
 import { assertTtl, setOwn } from './store.js';
 import type { Serializer } from './serializers.js';
@@ -16,7 +16,7 @@ export interface MongoSessionDoc {
 
 export interface MongoStoreOptions {
   /** The collection to use, from a connected MongoClient (official `mongodb` driver, v6). The store never closes the client. */
-  collection: Collection<MongoSessionDoc>;
+  collection: MongoCollectionLike;
   /** Create the TTL index on expiresAt on first use. Default true. */
   createIndexes?: boolean;
   /** Per-value encoding. Default JSON. */
@@ -52,7 +52,7 @@ const UNAVAILABLE = /MongoNetwork|MongoServerSelection|MongoTopologyClosed|Mongo
  */
 export class MongoStore implements SessionStore {
   readonly name = 'mongodb';
-  private readonly collection: Collection<MongoSessionDoc>;
+  private readonly collection: MongoCollectionLike;
   private readonly createIndexes: boolean;
   private readonly serializer: Serializer;
   private readonly now: Clock;

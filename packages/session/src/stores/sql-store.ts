@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Knex } from 'knex';
+import type { KnexLike } from './knex-like.js';
 import type { Clock, SessionChanges, SessionData, SessionStore } from './store.js';
 import { assertTtl, mergeChanges } from './store.js';
 import type { Serializer } from './serializers.js';
@@ -9,7 +9,7 @@ import { retryDelay } from './retry-delay.js';
 
 export interface SqlStoreOptions {
   /** A knex instance for PostgreSQL (pg), MySQL/MariaDB (mysql2) or SQLite (better-sqlite3). The store never destroys it. */
-  knex: Knex;
+  knex: KnexLike;
   /** SESSION_SQL_TABLE: table name. Default 'sessions'. */
   table?: string;
   /** Create the table (and its expiry index) on first use if it is missing. Default true. */
@@ -39,7 +39,7 @@ interface Row {
  */
 export class SqlStore implements SessionStore {
   readonly name: string;
-  private readonly knex: Knex;
+  private readonly knex: KnexLike;
   private readonly table: string;
   private readonly createTable: boolean;
   private readonly serializer: Serializer;
@@ -182,7 +182,7 @@ function key(id: string): string {
   return createHash('sha256').update(id).digest('hex');
 }
 
-function dialectOf(knex: Knex): 'postgres' | 'mysql' | 'sqlite' | 'other' {
+function dialectOf(knex: KnexLike): 'postgres' | 'mysql' | 'sqlite' | 'other' {
   const client = knex.client.config.client;
   const name = typeof client === 'string' ? client : String((client as { prototype?: { dialect?: string } })?.prototype?.dialect ?? '');
   if (/^(pg|postgres|postgresql|pgnative|cockroachdb)$/.test(name)) return 'postgres';
