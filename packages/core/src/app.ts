@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import { resolve } from 'node:path';
 import { joinUrlPrefix, type Blueprint } from './blueprint.js';
 import { Config, type ConfigValues } from './config.js';
 import { AppContext, RequestContext, currentContext, runInContext } from './context.js';
@@ -17,6 +18,7 @@ import type { ConverterFactory } from './routing/converters.js';
 import type { Rule } from './routing/router.js';
 import { Scaffold, templateRegistrar, type TemplateFilter, type TemplateGlobal, type TemplateTest } from './scaffold.js';
 import type { SessionInterface, SessionLike } from './session-interface.js';
+import { STATIC_ENDPOINT, defaultStaticUrlPath, sendStaticFile, staticRule, staticView } from './static/static-folder.js';
 import { AppTestClient, type AppTestClientOptions } from './testing/app-test-client.js';
 import { buildUrl, type UrlForOptions } from './url-for.js';
 
@@ -34,6 +36,27 @@ export interface AppOptions {
   name?: string;
   /** Initial config values (validated at start-up). */
   config?: Partial<ConfigValues>;
+  /**
+   * The app's folder (Flask's `root_path`): the static folder, templates and
+   * relative paths given to `config.fromFile` and `sendFile` are found from
+   * here; `app.rootPath` and `app.config.rootPath` are this. Flask takes the
+   * folder of the app's module; pass `import.meta.dirname` for that.
+   * Default: `process.cwd()`.
+   */
+  rootPath?: string;
+  /**
+   * The folder of static files, relative to `rootPath`, served at
+   * `staticUrlPath` by the `static` endpoint (`urlFor('static', { filename })`).
+   * `null`: no static route. Default: `'static'`.
+   */
+  staticFolder?: string | null;
+  /** The URL path of the static route. Default: `'/'` and the folder's name (`/static`). */
+  staticUrlPath?: string | null;
+  /**
+   * Serve static files on this host only (e.g. `static.example.com`), and
+   * build their URLs with it (Flask's `static_host`). Default: `null` (any host).
+   */
+  staticHost?: string | null;
 }
 
 /** Writes a finished response; the transport's part of a request (see `App.handle`). */
@@ -100,11 +123,55 @@ export class App extends Scaffold {
   /** blueprintsOf's answer per endpoint; endpoints are a fixed set, so this stays small. */
   private readonly blueprintChains = new Map<string, readonly Blueprint[]>();
 
+  /** The URL path of the static route; null without a static folder. */
+  readonly staticUrlPath: string | null;
+  /** The only host the static route answers (`staticHost`), or null for any. */
+  readonly staticHost: string | null;
+  private readonly staticFolderOption: string | null;
+
   constructor(options: AppOptions = {}) {
     super();
     this.name = options.name ?? 'micro';
-    this.config = new Config();
+    this.config = new Config(undefined, { rootPath: resolve(options.rootPath ?? process.cwd()) });
     if (options.config) this.config.fromObject(options.config);
+    // As Flask: the route exists whenever a folder is configured, whether or not it exists yet.
+    const folder = (this.staticFolderOption = options.staticFolder === undefined ? 'static' : options.staticFolder);
+    this.staticUrlPath = options.staticUrlPath ?? (folder === null ? null : defaultStaticUrlPath(folder));
+    this.staticHost = options.staticHost ?? null;
+    if (folder !== null) {
+      this.addUrlRule(staticRule(this.staticUrlPath!), staticView(this, this.staticHost) as Handler<never>, { endpoint: STATIC_ENDPOINT });
+    }
+  }
+
+  /** The app's folder (see `AppOptions.rootPath`); the same as `config.rootPath`. */
+  get rootPath(): string {
+    return this.config.rootPath;
+  }
+  set rootPath(value: string) {
+    this.config.rootPath = resolve(value);
+  }
+
+  /** The static folder's absolute path, or null when the app has none. */
+  get staticFolder(): string | null {
+    return this.staticFolderOption === null ? null : resolve(this.rootPath, this.staticFolderOption);
+  }
+
+  get hasStaticFolder(): boolean {
+    return this.staticFolderOption !== null;
+  }
+
+  /** The view of the static route (Flask's `send_static_file`); override to change how static files are sent. */
+  sendStaticFile(filename: string): Promise<Response> {
+    return sendStaticFile(this, this.staticFolder, filename);
+  }
+
+  /**
+   * How long browsers may cache a file sent without an explicit `maxAge`
+   * (Flask's `get_send_file_max_age`): SEND_FILE_MAX_AGE_DEFAULT. Override
+   * for per-file policies (e.g. long for fingerprinted assets).
+   */
+  getSendFileMaxAge(_filename: string | null): number | null {
+    return this.config.SEND_FILE_MAX_AGE_DEFAULT;
   }
 
   /** The key that signs sessions (config SECRET_KEY). */

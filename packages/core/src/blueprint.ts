@@ -1,6 +1,11 @@
 import type { Handler, RouteOptions } from './route-types.js';
 import { Scaffold, templateRegistrar, type ContextProcessor, type TemplateFilter, type TemplateGlobal, type TemplateTest } from './scaffold.js';
 import type { App } from './app.js';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { currentAppContext } from './context.js';
+import type { Response } from './response.js';
+import { STATIC_ENDPOINT, defaultStaticUrlPath, sendStaticFile, staticRule, staticView } from './static/static-folder.js';
 
 export interface BlueprintOptions {
   /** Prefix for every rule of the blueprint, e.g. `/auth`. */
@@ -12,6 +17,14 @@ export interface BlueprintOptions {
    * the app's root path. Default: none.
    */
   templateFolder?: string | URL;
+  /**
+   * A folder of static files served under the blueprint's prefix at
+   * `staticUrlPath`, endpoint `name.static` (Flask's `static_folder`):
+   * absolute, a `file:` URL, or relative to the app's root path. Default: none.
+   */
+  staticFolder?: string | URL | null;
+  /** The URL path of the blueprint's static route, under its prefix. Default: `'/'` and the folder's name. */
+  staticUrlPath?: string | null;
 }
 
 interface DeferredRule {
@@ -47,6 +60,10 @@ export class Blueprint extends Scaffold {
   readonly children: NestedBlueprint[] = [];
   /** See `BlueprintOptions.templateFolder`; null: none. */
   readonly templateFolder: string | URL | null;
+  /** The URL path of the static route under the blueprint's prefix; null without a static folder. */
+  readonly staticUrlPath: string | null;
+  /** `staticFolder` as given (a URL as its path). */
+  private readonly staticFolderOption: string | null;
   /** Template setup for the apps it is registered on (appTemplateFilter and friends), run once per app. */
   private readonly appTemplateSetup: Array<(app: App) => void> = [];
   // A blueprint nested under two parents sits twice on one app, under two names.
@@ -62,6 +79,28 @@ export class Blueprint extends Scaffold {
     }
     this.urlPrefix = options.urlPrefix ?? '';
     this.templateFolder = options.templateFolder ?? null;
+    const folder = options.staticFolder ?? null;
+    this.staticFolderOption = folder instanceof URL ? fileURLToPath(folder) : folder;
+    this.staticUrlPath = options.staticUrlPath ?? (this.staticFolderOption === null ? null : defaultStaticUrlPath(this.staticFolderOption));
+    if (this.staticUrlPath !== null && this.staticFolderOption !== null) {
+      this.addUrlRule(staticRule(this.staticUrlPath), staticView(this) as Handler<never>, { endpoint: STATIC_ENDPOINT });
+    }
+  }
+
+  /** The static folder's absolute path for the current app, or null without one. */
+  get staticFolder(): string | null {
+    const folder = this.staticFolderOption;
+    return folder === null ? null : resolve(currentAppContext().app.rootPath, folder);
+  }
+
+  get hasStaticFolder(): boolean {
+    return this.staticFolderOption !== null;
+  }
+
+  /** The view of the blueprint's static route (Flask's `Blueprint.send_static_file`). */
+  sendStaticFile(filename: string): Promise<Response> {
+    const app = currentAppContext().app;
+    return sendStaticFile(app, this.staticFolder, filename);
   }
 
   /** Register a template filter for the whole app (Flask's `app_template_filter`). */

@@ -86,6 +86,12 @@ export interface CoreConfigValues {
   PROPAGATE_EXCEPTIONS: boolean | null;
   /** Host names accepted in the Host header; `null` accepts any. Default: `null`. */
   TRUSTED_HOSTS: string[] | null;
+  /**
+   * Seconds a browser may cache files sent by `sendFile` and the static route
+   * (`Cache-Control: public, max-age=N`); `null` sends `no-cache`, so
+   * browsers revalidate with the ETag each time. Default: `null`.
+   */
+  SEND_FILE_MAX_AGE_DEFAULT: number | null;
   /** Pick up changed template files on the next render; `null` follows DEBUG. Default: `null`. */
   TEMPLATES_AUTO_RELOAD: boolean | null;
 }
@@ -448,6 +454,8 @@ const CORE_KEYS: { [K in keyof CoreConfigValues]: ConfigKeySpec & { default: Cor
   MAX_COOKIE_SIZE: { default: 4093, check: isSize }, // bytes
   PROPAGATE_EXCEPTIONS: { default: null, check: nullOr(isBool), env: 'boolean' },
   TRUSTED_HOSTS: { default: null, check: nullOr(arrayOf(isText, 'a list of host names')), env: 'json' },
+  // Flask's default, None: revalidate every time, so a changed file shows at once.
+  SEND_FILE_MAX_AGE_DEFAULT: { default: null, check: nullOr(isSeconds), env: parseLifetime, normalize: normalizeDuration },
   TEMPLATES_AUTO_RELOAD: { default: null, check: nullOr(isBool), env: 'boolean' },
 };
 

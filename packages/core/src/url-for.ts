@@ -33,10 +33,13 @@ export function buildUrl(
   url = root + url;
   if (options.anchor !== undefined) url += '#' + encodeURIComponent(options.anchor).replace(ANCHOR_SAFE, decodeURIComponent);
 
-  const external = options.external ?? !reqCtx;
+  // The static route of an app with a staticHost lives on that host (Flask's static_host):
+  // its URLs name it whenever the request is for another host.
+  const ruleHost = endpoint === 'static' ? app.staticHost : null;
+  const external = options.external ?? (!reqCtx || (ruleHost !== null && reqCtx.request.host !== ruleHost));
   if (!external) return url;
   const serverName = app.config.SERVER_NAME;
-  const host = reqCtx ? reqCtx.request.host : serverName;
+  const host = ruleHost ?? (reqCtx ? reqCtx.request.host : serverName);
   if (!host) {
     throw new Error(
       "Unable to build URLs outside an active request without 'SERVER_NAME' configured. " +
