@@ -20,9 +20,10 @@ import { Scaffold, templateRegistrar, type TemplateFilter, type TemplateGlobal, 
 import type { SessionInterface, SessionLike } from './session-interface.js';
 import { STATIC_ENDPOINT, defaultStaticUrlPath, sendStaticFile, staticRule, staticView } from './static/static-folder.js';
 import { AppTestClient, type AppTestClientOptions } from './testing/app-test-client.js';
+import { AppLogger } from './logger.js';
 import { buildUrl, type UrlForOptions } from './url-for.js';
 
-/** Where the app writes errors and warnings; `console` by default. */
+/** Where the app writes errors and warnings: an AppLogger (logger.ts) by default; `console`, pino or winston fit. */
 export interface Logger {
   error(...args: unknown[]): void;
   warn(...args: unknown[]): void;
@@ -104,7 +105,8 @@ export class App extends Scaffold {
   sessionInterface: SessionInterface | null = null;
   /** The reverse proxies whose `X-Forwarded-*` headers are trusted; set with `proxyFix(app, …)`. Null: none. */
   proxyFix: ProxyFixSettings | null = null;
-  logger: Logger = console;
+  /** Flask's `app.logger`: named after the app, `debug` level under DEBUG, lines to stderr; assign any Logger to replace it. */
+  logger: Logger = new AppLogger(this);
   /** Template filters by name, for `@micro/templates`; register with `templateFilter`. */
   readonly templateFilters = new Map<string, TemplateFilter>();
   /** Template globals by name (functions or values); register functions with `templateGlobal`. */

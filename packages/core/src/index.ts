@@ -88,6 +88,7 @@ export {
   type ConverterFactory,
 } from './routing/converters.js';
 export { generatePasswordHash, checkPasswordHash, DEFAULT_PBKDF2_ITERATIONS, type PasswordHashOptions } from './security/password-hash.js';
+export { AppLogger, defaultHandler, formatLogRecord, type LogLevel, type LogRecord, type LogHandler, type LoggerOwner } from './logger.js';
 export { sendFile, sendFromDirectory, type SendFileOptions, type SendFileSource } from './static/send-file.js';
 export { RequestedRangeNotSatisfiable } from './static/range-not-satisfiable.js';
 export { safeJoin } from './static/safe-join.js';
