@@ -11,6 +11,7 @@ export default defineConfig({
     alias: {
       '@micro/core': src('./packages/core/src/index.ts'),
       '@micro/session': src('./packages/session/src/index.ts'),
+      '@micro/templates': src('./packages/templates/src/index.ts'),
     },
   },
   test: {

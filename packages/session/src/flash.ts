@@ -48,6 +48,35 @@ export function getFlashedMessages(options: GetFlashedMessagesOptions = {}): Fla
   return options.withCategories ? picked : picked.map((f) => f[1]);
 }
 
+/**
+ * `get_flashed_messages` as templates call it, with Flask's signature:
+ * `get_flashed_messages(with_categories=false, category_filter=[])`.
+ * Keyword arguments arrive as a trailing object (`{ with_categories: true }`,
+ * or `{ withCategories: true }`), so Jinja's keyword form and JS options
+ * both work. `sessions(app)` registers it as the template globals
+ * `get_flashed_messages` and `getFlashedMessages`.
+ */
+export function getFlashedMessagesForTemplate(...args: unknown[]): FlashMessage[] | FlashedMessage[] {
+  let [withCategories, categoryFilter] = args;
+  const last = args[args.length - 1];
+  if (isOptionsObject(last)) {
+    if (args.length === 1) withCategories = undefined;
+    if (args.length <= 2) categoryFilter = undefined;
+    withCategories = last.with_categories ?? last.withCategories ?? withCategories;
+    categoryFilter = last.category_filter ?? last.categoryFilter ?? categoryFilter;
+  }
+  return getFlashedMessages({
+    withCategories: Boolean(withCategories),
+    categoryFilter: Array.isArray(categoryFilter) ? (categoryFilter as string[]) : [],
+  });
+}
+
+type TemplateOptions = Record<'with_categories' | 'withCategories' | 'category_filter' | 'categoryFilter', unknown>;
+
+function isOptionsObject(value: unknown): value is Partial<TemplateOptions> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** What a cookie holds under `_flashes`, kept only where it has Flask's shape. */
 function toPairs(value: unknown): readonly Tuple[] {
   if (!Array.isArray(value)) return [];

@@ -16,7 +16,7 @@ export { CookieSessionInterface, type SessionCookieCodec } from './cookie-sessio
 export { SecureCookieSessionInterface } from './secure-cookie-session-interface.js';
 export { EncryptedCookieSessionInterface } from './encrypted-cookie-session-interface.js';
 export { KeySetCache } from './key-set-cache.js';
-export { flash, getFlashedMessages, FLASHES_KEY, type FlashMessage, type FlashedMessage, type GetFlashedMessagesOptions } from './flash.js';
+export { flash, getFlashedMessages, getFlashedMessagesForTemplate, FLASHES_KEY, type FlashMessage, type FlashedMessage, type GetFlashedMessagesOptions } from './flash.js';
 export {
   BadData,
   BadSignature,

@@ -5,6 +5,7 @@
  */
 import { ConfigError, type App, type SessionInterface as CoreSessionInterface } from '@micro/core';
 import { EncryptedCookieSessionInterface } from './encrypted-cookie-session-interface.js';
+import { getFlashedMessagesForTemplate } from './flash.js';
 import { SecureCookieSessionInterface } from './secure-cookie-session-interface.js';
 import { DEFAULT_SESSION_TYPE, type SessionType } from './session-config.js';
 import { requireSodium } from './sodium.js';
@@ -61,6 +62,9 @@ export function sessions(app: App, options: SessionsOptions = {}): CoreSessionIn
     si = factory(app);
   }
   app.sessionInterface = si;
+  // Flask's templates call get_flashed_messages(); core never imports this package, so it is registered here.
+  app.templateGlobal(getFlashedMessagesForTemplate, 'get_flashed_messages');
+  app.templateGlobal(getFlashedMessagesForTemplate, 'getFlashedMessages');
   return si;
 }
 
