@@ -20,6 +20,8 @@ import { Scaffold, templateRegistrar, type TemplateFilter, type TemplateGlobal, 
 import type { SessionInterface, SessionLike } from './session-interface.js';
 import { STATIC_ENDPOINT, defaultStaticUrlPath, sendStaticFile, staticRule, staticView } from './static/static-folder.js';
 import { AppTestClient, type AppTestClientOptions } from './testing/app-test-client.js';
+import { AppCli } from './cli/app-cli.js';
+import { ignoredListen, isRunFromCli } from './cli/listen-guard.js';
 import { AppLogger } from './logger.js';
 import { buildUrl, type UrlForOptions } from './url-for.js';
 
@@ -107,6 +109,8 @@ export class App extends Scaffold {
   proxyFix: ProxyFixSettings | null = null;
   /** Flask's `app.logger`: named after the app, `debug` level under DEBUG, lines to stderr; assign any Logger to replace it. */
   logger: Logger = new AppLogger(this);
+  /** The app's own commands, run as `micro <name>` (Flask's `app.cli`). */
+  readonly cli = new AppCli();
   /** Template filters by name, for `@micro/templates`; register with `templateFilter`. */
   readonly templateFilters = new Map<string, TemplateFilter>();
   /** Template globals by name (functions or values); register functions with `templateGlobal`. */
@@ -256,6 +260,8 @@ export class App extends Scaffold {
 
   /** Serve the app: `await app.listen(5000)`; the result closes gracefully. */
   listen(port = 5000, host = '127.0.0.1', options: ListenOptions = {}): Promise<MicroServer> {
+    // Under the micro CLI the CLI serves the app; the module's own listen() is ignored, as Flask's app.run() under `flask run`.
+    if (isRunFromCli()) return ignoredListen(this.logger, port, host);
     return listen(this, port, host, options);
   }
 

@@ -89,6 +89,16 @@ export {
 } from './routing/converters.js';
 export { generatePasswordHash, checkPasswordHash, DEFAULT_PBKDF2_ITERATIONS, type PasswordHashOptions } from './security/password-hash.js';
 export { AppLogger, defaultHandler, formatLogRecord, type LogLevel, type LogRecord, type LogHandler, type LoggerOwner } from './logger.js';
+export {
+  AppCli,
+  type Command,
+  type CommandSpec,
+  type CommandArgument,
+  type CommandOption,
+  type CommandHandler,
+  type ArgumentValues,
+  type OptionValues,
+} from './cli/app-cli.js';
 export { sendFile, sendFromDirectory, type SendFileOptions, type SendFileSource } from './static/send-file.js';
 export { RequestedRangeNotSatisfiable } from './static/range-not-satisfiable.js';
 export { safeJoin } from './static/safe-join.js';

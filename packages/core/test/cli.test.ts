@@ -1,29 +1,12 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { App } from '@micro/core';
 import { formatRoutes } from '../src/cli-commands.js';
-
-const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const fixture = fileURLToPath(new URL('./fixtures/slow-app.ts', import.meta.url));
-
-/** A port nobody listens on now (the debug child must keep one port across restarts, so not 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { parseCommandLine } from '../src/cli/command-args.js';
+import { parseAppOption } from '../src/cli/locate-app.js';
+import { nearestCommand } from '../src/cli/nearest-command.js';
+import { fixtures, runCli } from './cli-helpers.js';
 
 describe('micro CLI', () => {
   it('formats routes like `flask routes`', () => {
@@ -33,71 +16,119 @@ describe('micro CLI', () => {
     });
     const table = formatRoutes(app).split('\n');
     expect(table[0]).toMatch(/^Endpoint\s+Methods\s+Rule$/);
-    expect(table[2]).toMatch(/^login\s+GET, POST\s+\/login$/);
+    expect(table).toContainEqual(expect.stringMatching(/^login\s+GET, POST\s+\/login$/));
   });
 
   it('`micro routes --app file.ts` loads a TypeScript app and prints its routes', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', cli, 'routes', '--app', fixture]);
+    const { code, stdout } = await runCli(['routes', '--app', join(fixtures, 'slow-app.ts')]);
+    expect(code).toBe(0);
     expect(stdout).toMatch(/slow\s+GET\s+\/slow/);
     expect(stdout).toMatch(/fast\s+GET\s+\/fast/);
   });
 
-  it('`micro run` serves the app and prints its URL', async () => {
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'run', '--app', fixture, '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += d.toString();
-          const m = /Running on (\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.on('exit', (code) => reject(new Error(`exited with ${code}`)));
-      });
-      expect(await (await fetch(`${url}/fast`)).text()).toBe('fast');
-    } finally {
-      child.kill('SIGTERM');
-    }
+  it("`micro --version` prints Node's and @micro/core's versions", async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { code, stdout } = await runCli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`Node.js ${process.version}\n@micro/core ${version}\n`);
   });
 
-  it('`micro run --debug` restarts the app when a file in its folder changes', async () => {
-    const dir = await mkdtemp(join(fileURLToPath(new URL('./fixtures/', import.meta.url)), 'reload-'));
-    const appFile = join(dir, 'app.ts');
-    const writeApp = (text: string) =>
-      writeFile(appFile, `import { App } from '../../../src/index.js';\nexport const app = new App();\napp.get('/', () => '${text}');\n`);
-    await writeApp('first');
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'run', '--app', appFile, '--port', String(port), '--debug'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d.toString()));
-    child.stderr.on('data', (d) => (output += d.toString()));
-    const answer = async (expected: string) => {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const text = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text(), () => null);
-        if (text === expected) return;
-        if (Date.now() > deadline) throw new Error(`never answered ${JSON.stringify(expected)} (last: ${JSON.stringify(text)}); output:\n${output}`);
-        await sleep(100);
-      }
-    };
-    try {
-      await answer('first');
-      expect(output).toContain('(debug mode)');
-      await writeApp('second');
-      await answer('second');
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, 40_000);
+  it("`micro --help` without an app lists micro's commands and says why the app's are missing", async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: micro \[--app <file>\] \[--debug\] <command> \[args\]\.\.\.$/m);
+    expect(stdout).toMatch(/^ {2}routes\s+Show the routes for the app\.$/m);
+    expect(stdout).toMatch(/^ {2}run\s+Run a development server on the app\.$/m);
+    expect(stdout).toMatch(/^ {2}shell\s+Run a shell in the app context\.$/m);
+    expect(stdout).toContain("Note: the app's commands are not listed: Could not locate a micro app.");
+  });
 
-  it('a missing --app prints usage and exits 2', async () => {
-    await expect(run(process.execPath, ['--import', 'tsx', cli, 'run'])).rejects.toMatchObject({ code: 2 });
+  it('an unknown command without an app suggests among micro\'s own commands (exit 2)', async () => {
+    const { code, stderr } = await runCli(['rnu']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("Error: No such command 'rnu'.\nDid you mean 'run'?");
+  });
+});
+
+describe('nearestCommand', () => {
+  const known = ['run', 'routes', 'shell', 'init-db', 'seed'];
+  it('finds a command one or two slips away, or the only one a prefix starts', () => {
+    expect(nearestCommand('rotues', known)).toBe('routes'); // a swap
+    expect(nearestCommand('rn', known)).toBe('run');
+    expect(nearestCommand('init_db', known)).toBe('init-db');
+    expect(nearestCommand('INIT-DB', known)).toBe('init-db');
+    expect(nearestCommand('init', known)).toBe('init-db'); // prefix
+    expect(nearestCommand('s', known)).toBeUndefined(); // shell or seed
+    expect(nearestCommand('deploy', known)).toBeUndefined();
+  });
+});
+
+describe('parseCommandLine', () => {
+  const spec = {
+    arguments: [{ name: 'file' }, { name: 'rest', variadic: true, required: false }],
+    options: { force: { type: 'boolean', short: 'f' }, tag: { type: 'string', multiple: true } },
+  } as const;
+
+  it('maps positionals onto arguments and parses options with util.parseArgs', () => {
+    expect(parseCommandLine('x', spec, ['a.db', 'b', '-f', '--tag', 't1', '--tag=t2', 'c'])).toEqual({
+      args: { file: 'a.db', rest: ['b', 'c'] },
+      options: { force: true, tag: ['t1', 't2'] },
+      help: false,
+    });
+    expect(parseCommandLine('x', spec, ['a.db'])).toEqual({ args: { file: 'a.db', rest: [] }, options: { force: false, tag: [] }, help: false });
+  });
+
+  it('`--` ends the options', () => {
+    expect(parseCommandLine('x', spec, ['--', '-f']).args).toEqual({ file: '-f', rest: [] });
+  });
+
+  it('reports usage errors with a pointer to the help; --help needs no arguments', () => {
+    expect(() => parseCommandLine('x', spec, [])).toThrow("Missing argument '<file>'.\nTry 'micro x --help' for help.");
+    expect(() => parseCommandLine('x', { arguments: [{ name: 'file' }] }, ['a', 'b', 'c'])).toThrow('Got unexpected extra arguments (b c).');
+    expect(() => parseCommandLine('x', spec, ['a', '--nope'])).toThrow(/Unknown option '--nope'/);
+    expect(parseCommandLine('x', spec, ['-h']).help).toBe(true); // no <file>, yet no error
+    expect(parseCommandLine('x', spec, ['a', 'b', '--help']).help).toBe(true);
+  });
+});
+
+describe('parseAppOption', () => {
+  const dir = join(fixtures, 'cli-discovery', 'root');
+  it('reads path, path:name and path:name(JSON args), keeping a drive letter in the path', () => {
+    expect(parseAppOption('factory.ts', dir, '--app')).toEqual({ file: join(dir, 'factory.ts'), from: '--app' });
+    expect(parseAppOption('factory:makeOther', dir, '--app')).toMatchObject({ file: join(dir, 'factory.ts'), name: 'makeOther' });
+    expect(parseAppOption('factory.ts:createApp({"name": "a:b"}, 2)', dir, '--app')).toMatchObject({ name: 'createApp', callArgs: [{ name: 'a:b' }, 2] });
+    expect(parseAppOption('factory.ts:createApp()', dir, '--app')).toMatchObject({ name: 'createApp', callArgs: [] });
+    expect(() => parseAppOption("factory.ts:createApp('dev')", dir, '--app')).toThrow(/must be JSON values, such as createApp\("dev"\)/);
+    expect(() => parseAppOption('C:\\nowhere\\app.ts', dir, '--app')).toThrow(/could not find C:\\nowhere\\app\.ts/);
+    expect(() => parseAppOption('factory.ts:1x', dir, 'MICRO_APP')).toThrow(/MICRO_APP: '1x' is neither an export's name nor a call/);
+  });
+});
+
+describe('app.cli.command', () => {
+  it('infers the handler types from the spec', () => {
+    const app = new App();
+    app.cli.command(
+      'typed',
+      {
+        arguments: [{ name: 'file' }, { name: 'maybe', required: false }, { name: 'more', variadic: true, required: false }],
+        options: { force: { type: 'boolean' }, name: { type: 'string' }, owner: { type: 'string', default: 'a' }, tag: { type: 'string', multiple: true } },
+      },
+      (args, options) => {
+        expectTypeOf(args).toEqualTypeOf<{ file: string; maybe: string | undefined; more: string[] }>();
+        expectTypeOf(options).toEqualTypeOf<{ force: boolean; name: string | undefined; owner: string; tag: string[] }>();
+      },
+    );
+    expect([...app.cli.commands.keys()]).toEqual(['typed']);
+  });
+
+  it("refuses micro's own command names, a second command of one name, and the CLI's own options", () => {
+    const app = new App();
+    const noop = () => {};
+    expect(() => app.cli.command('routes', noop)).toThrow("'micro routes' is one of micro's own commands");
+    app.cli.command('seed', noop);
+    expect(() => app.cli.command('seed', noop)).toThrow("A command named 'seed' is already registered");
+    expect(() => app.cli.command('x', { options: { app: { type: 'string' } } }, noop)).toThrow("--app is the CLI's own option");
+    expect(() => app.cli.command('x', { arguments: [{ name: 'a', variadic: true }, { name: 'b' }] }, noop)).toThrow('only the last argument may be variadic');
+    expect(() => app.cli.command('two words', noop)).toThrow(/Command names are words/);
   });
 });
