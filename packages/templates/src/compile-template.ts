@@ -57,8 +57,15 @@ export function templateLine(code: string, codeLine: number, codeColumn: number)
 // precompileString's wrapper option gets the compiled templates; this keeps the code as is.
 const codeOnly = ((templates: Array<{ template: string }>) => templates[0]!.template) as unknown as nunjucks.PrecompileOptions['wrapper'];
 
+export interface CompileOptions {
+  /** Keep a newline that ends the source (Jinja's `keep_trailing_newline`); else one is dropped, as Jinja does. */
+  keepTrailingNewline: boolean;
+}
+
 /** Compile `source` for `env` (its filters and extensions); throws TemplateSyntaxError. */
-export function compileTemplate(env: Environment, source: string, templateName: string, filename?: string): Compiled {
+export function compileTemplate(env: Environment, source: string, options: CompileOptions, templateName: string, filename?: string): Compiled {
+  // Nunjucks keeps the newline most files end with; Jinja (and so Flask) drops it.
+  if (!options.keepTrailingNewline) source = source.replace(/(\r\n|\r|\n)$/, '');
   let code: string;
   try {
     code = nunjucks.precompileString(source, { name: templateName, env, wrapper: codeOnly });

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HTTPException, currentApp, g, hasAppContext, hasRequestContext, request, session, type App } from '@micro/core';
 import nunjucks, { type Environment } from 'nunjucks';
-import { compileTemplate, templateLine, templateOnStack, type CompiledTemplate } from './compile-template.js';
+import { compileTemplate, templateLine, templateOnStack, type CompileOptions, type CompiledTemplate } from './compile-template.js';
 import { TemplateError, TemplateNotFound, TemplateRuntimeError } from './errors.js';
 import { FolderLoader } from './folder-loader.js';
 import { plainArgs, splitKeywordArgs } from './keyword-args.js';
@@ -31,6 +31,8 @@ export interface TemplatesOptions {
   trimBlocks?: boolean;
   /** Strip spaces and tabs before a block tag at the start of a line (Jinja's `lstrip_blocks`). Default: `false`. */
   lstripBlocks?: boolean;
+  /** Keep the newline a template file ends with (Jinja's `keep_trailing_newline`). Default: `false`, as Jinja. */
+  keepTrailingNewline?: boolean;
   /** Throw when a template outputs an undefined value (Jinja's StrictUndefined). Default: `false`. */
   throwOnUndefined?: boolean;
   /** Called with each Nunjucks environment as it is made (one autoescapes, one does not): add extensions here. */
@@ -83,6 +85,7 @@ export class Templates {
   private readonly stringTemplates = new Map<string, nunjucks.Template>();
   private readonly stringCode = new WeakMap<nunjucks.Template, string>();
   private readonly autoescapeExtensions: readonly string[];
+  private readonly compileOptions: CompileOptions;
   // The same wrapper for a function on every render, so syncing registries allocates nothing.
   private readonly wrapped = new WeakMap<AnyFunction, AnyFunction>();
 
@@ -92,6 +95,7 @@ export class Templates {
   ) {
     bridgeMarkup();
     this.autoescapeExtensions = options.autoescapeExtensions ?? FLASK_AUTOESCAPE;
+    this.compileOptions = { keepTrailingNewline: options.keepTrailingNewline ?? false };
   }
 
   /**
@@ -115,7 +119,7 @@ export class Templates {
     this.prepare(env);
     let template = this.stringTemplates.get(source);
     if (!template) {
-      const compiled = compileTemplate(env, source, STRING_TEMPLATE);
+      const compiled = compileTemplate(env, source, this.compileOptions, STRING_TEMPLATE);
       template = new nunjucks.Template({ type: 'code', obj: compiled.template } as unknown as string, env, STRING_TEMPLATE);
       this.stringCode.set(template, compiled.code);
       if (this.stringTemplates.size >= STRING_CACHE_SIZE) this.stringTemplates.delete(this.stringTemplates.keys().next().value!);
@@ -147,7 +151,7 @@ export class Templates {
     let env: Environment | undefined;
     const loader = new FolderLoader(
       () => this.searchPath(),
-      (source, name, filename) => compileTemplate(env!, source, name, filename),
+      (source, name, filename) => compileTemplate(env!, source, this.compileOptions, name, filename),
     );
     env = new nunjucks.Environment(loader as unknown as nunjucks.ILoader, {
       autoescape,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { App, Blueprint } from '@micro/core';
-import { TemplateNotFound, TemplateRuntimeError, TemplateSyntaxError, renderTemplate, templates } from '@micro/templates';
+import { TemplateNotFound, TemplateRuntimeError, TemplateSyntaxError, renderTemplate, renderTemplateString, templates } from '@micro/templates';
 import { folderWith } from './helpers.js';
 
 async function render(app: App, name: string | string[], context?: Record<string, unknown>): Promise<string> {
@@ -138,6 +138,30 @@ describe('errors name the file and line', () => {
 
     const included = (await renderError(app, 'inc.html', { post: {} })) as TemplateRuntimeError;
     expect([included.templateName, included.lineno]).toEqual(['child.html', 4]);
+  });
+
+  it('an error in a template string names <string> and the line', async () => {
+    const app = appWith({});
+    const err = await app.appContext(() => renderTemplateString('a\nb {{ nope() }}')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TemplateRuntimeError);
+    expect((err as Error).message).toBe('Unable to call `nope`, which is undefined or falsey\n  in template "<string>", line 2');
+  });
+});
+
+describe('whitespace', () => {
+  it('drops the newline a template file ends with, as Jinja does, unless keepTrailingNewline', async () => {
+    const app = appWith({ 'a.txt': 'line\n', 'b.txt': 'two\n\n' });
+    expect(await render(app, 'a.txt')).toBe('line');
+    expect(await render(app, 'b.txt')).toBe('two\n');
+    templates(app, { keepTrailingNewline: true });
+    expect(await render(app, 'a.txt')).toBe('line\n');
+  });
+
+  it('trimBlocks and lstripBlocks as Jinja', async () => {
+    const app = appWith({ 'a.txt': 'x\n  {% if true %}\n  y\n  {% endif %}\nz' });
+    expect(await render(app, 'a.txt')).toBe('x\n  \n  y\n  \nz');
+    templates(app, { trimBlocks: true, lstripBlocks: true });
+    expect(await render(app, 'a.txt')).toBe('x\n  y\nz');
   });
 });
 
