@@ -1,16 +1,16 @@
 /**
  * Loads templates by name from a list of folders, first match wins (Flask's
  * DispatchingJinjaLoader: the app's folder, then each blueprint's). A Nunjucks
- * loader (synchronous `getSource`, `update` events), written here so a
- * missing template is a `TemplateNotFound` naming every folder searched, a
+ * loader (synchronous `getSource`, `update` events), written here so that a
  * template is compiled as it is loaded (a syntax error names its own file,
- * not the template that extended it), and auto reload needs no file watcher.
+ * not the template that extended it) and auto reload needs no file watcher.
+ * A missing template is null, as Nunjucks expects (so `{% include 'x'
+ * ignore missing %}` works); the engine reports it as `TemplateNotFound`.
  */
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Compiled } from './compile-template.js';
-import { TemplateNotFound } from './errors.js';
 
 /** What a loader hands Nunjucks: precompiled code, as Nunjucks' own PrecompiledLoader does. */
 export interface LoadedSource {
@@ -35,11 +35,10 @@ export class FolderLoader extends EventEmitter {
     super();
   }
 
-  getSource(name: string): LoadedSource {
+  getSource(name: string): LoadedSource | null {
     const pieces = splitTemplatePath(name);
-    const folders = this.searchPath();
     if (pieces) {
-      for (const folder of folders) {
+      for (const folder of this.searchPath()) {
         const filename = join(folder, ...pieces);
         const source = readTemplateFile(filename);
         if (source === undefined) continue;
@@ -48,7 +47,7 @@ export class FolderLoader extends EventEmitter {
         return { src: { type: 'code', obj: template }, path: filename, noCache: false };
       }
     }
-    throw new TemplateNotFound(name, folders);
+    return null;
   }
 
   /** The file a cached template was loaded from, and its compiled code. */

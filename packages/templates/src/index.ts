@@ -3,3 +3,4 @@ export { templates, currentTemplates, Templates, type TemplatesOptions, type Tem
 export { renderTemplate, renderTemplateString } from './render-template.js';
 export { TemplateError, TemplateNotFound, TemplateSyntaxError, TemplateRuntimeError, type TemplateLocation } from './errors.js';
 export { strftime } from './strftime.js';
+export { tojson } from './tojson.js';

@@ -17,6 +17,7 @@ import { mappingView } from './mapping-view.js';
 import { bridgeMarkup, toMarkup } from './markup-bridge.js';
 import { readParsedBody, requestView } from './request-view.js';
 import { strftime } from './strftime.js';
+import { tojson } from './tojson.js';
 
 export interface TemplatesOptions {
   /** The app's template folder: absolute, a `file:` URL, or relative to `app.config.rootPath`. Default: `'templates'`. */
@@ -46,6 +47,8 @@ const FLASK_AUTOESCAPE = ['.html', '.htm', '.xml', '.xhtml', '.svg'] as const;
 const ENGINE = Symbol('micro.templates');
 const STRING_TEMPLATE = '<string>';
 const STRING_CACHE_SIZE = 100;
+/** How Nunjucks words a name no loader has (the loader returned null). */
+const NOT_FOUND = /^template not found: (.*)$/;
 /** Jinja's `url_for(..., _external=True)` keywords and the UrlForOptions they are. */
 const URL_FOR_OPTIONS: Record<string, string> = { _external: 'external', _anchor: 'anchor', _method: 'method', _scheme: 'scheme' };
 
@@ -177,8 +180,9 @@ export class Templates {
       try {
         return { template: env.getTemplate(name, true), name };
       } catch (err) {
-        if (!(err instanceof TemplateNotFound)) throw this.renderError(err, name);
-        notFound ??= err;
+        const error = this.renderError(err, name);
+        if (!(error instanceof TemplateNotFound)) throw error;
+        notFound ??= error;
       }
     }
     if (names.length === 1) throw notFound!;
@@ -204,6 +208,8 @@ export class Templates {
     let inner = err;
     while (inner instanceof NunjucksError && inner.cause) inner = inner.cause;
     if (inner instanceof TemplateError || inner instanceof HTTPException) return inner;
+    const missing = inner instanceof Error ? NOT_FOUND.exec(inner.message) : null;
+    if (missing) return new TemplateNotFound(missing[1]!, this.searchPath());
     if (!(err instanceof NunjucksError)) return err;
     // The stack says whose code raised it and where; Nunjucks' own line (0-based while rendering) is the fallback.
     const position = templateOnStack(inner);
@@ -248,7 +254,11 @@ export class Templates {
     return wrapper;
   }
 
-  /** What Flask puts in every environment: config, url_for, get_flashed_messages (empty until sessions add theirs), plus strftime. */
+  /**
+   * What Flask puts in every environment: config, url_for,
+   * get_flashed_messages (empty until sessions add theirs), the tojson
+   * filter; plus strftime, for Python's `date.strftime()` calls.
+   */
   private addDefaults(env: Environment): void {
     const app = this.app;
     const urlFor = (endpoint: string, ...args: unknown[]): string => {
@@ -267,6 +277,7 @@ export class Templates {
     env.addGlobal('urlFor', urlFor);
     env.addGlobal('get_flashed_messages', noFlashedMessages);
     env.addGlobal('getFlashedMessages', noFlashedMessages);
+    env.addFilter('tojson', this.forTemplates(tojson as AnyFunction));
     env.addFilter('strftime', this.forTemplates(strftime as AnyFunction));
   }
 

@@ -224,6 +224,15 @@ describe('filters, globals and tests', () => {
     expect([res.status, res.text]).toEqual([403, 'no entry']);
   });
 
+  it("tojson writes JSON safe in a <script> and a single-quoted attribute, not escaped again (Flask's filter)", async () => {
+    const app = newApp();
+    app.get('/', () => renderTemplateString("<script>const d = {{ d|tojson }};</script><a data-x='{{ d|tojson }}'>{{ [1]|tojson(indent=1) }}", { d: { s: "</script><b>'&" } }));
+    expect((await app.testClient().get('/')).text).toBe(
+      '<script>const d = {"s":"\\u003c/script\\u003e\\u003cb\\u003e\\u0027\\u0026"};</script>' +
+        '<a data-x=\'{"s":"\\u003c/script\\u003e\\u003cb\\u003e\\u0027\\u0026"}\'>[\n 1\n]',
+    );
+  });
+
   it('strftime formats dates as Python does, in UTC', async () => {
     const app = newApp();
     app.get('/', () =>

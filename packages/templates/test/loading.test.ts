@@ -75,6 +75,11 @@ describe('template folders', () => {
     expect(((await renderError(app, 'b.html')) as TemplateNotFound).templateName).toBe('gone-base.html');
   });
 
+  it("{% include ... ignore missing %} skips a missing template", async () => {
+    const app = appWith({ 'a.html': "[{% include 'gone.html' ignore missing %}]" });
+    expect(await render(app, 'a.html')).toBe('[]');
+  });
+
   it("never reads outside the folders: '..' names are not found", async () => {
     const root = folderWith({ 'secret.txt': 'secret', 'templates/a.txt': "{% include '../secret.txt' %}", 'templates/x/y.txt': 'ok' });
     const app = new App();
