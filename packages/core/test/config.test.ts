@@ -206,9 +206,9 @@ describe("the app's own keys", () => {
   });
 
   it('a typo of a micro key warns at start-up and the app still serves', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const app = new App({ config: { SECRET_KYE: 'dev' } });
+    const warn = vi.spyOn(app.logger, 'warn').mockImplementation(() => {});
     try {
-      const app = new App({ config: { SECRET_KYE: 'dev' } });
       app.get('/', function index() {
         return String(app.config.SECRET_KEY);
       });
