@@ -3,7 +3,7 @@
  */
 import { describeDocExamples } from './doc-examples.js';
 
-const GUIDES = ['requests-and-responses', 'blueprints', 'serving', 'security', 'config'];
+const GUIDES = ['requests-and-responses', 'blueprints', 'serving', 'security', 'config', 'templates'];
 // Names a guide must keep, where losing one would go unnoticed.
 const EXPECTED: Record<string, string[]> = {
   config: ['own-keys', 'from-object', 'from-mapping', 'from-file', 'from-prefixed-env', 'from-env', 'validate'],
