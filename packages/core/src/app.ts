@@ -62,6 +62,12 @@ export interface AppOptions {
   staticHost?: string | null;
 }
 
+/**
+ * Runs when an app context ends (Flask's `teardown_appcontext`): after each
+ * request, and after `app.appContext(fn)`; gets the unhandled error or null.
+ */
+export type AppTeardownHook = (error: unknown, ctx: AppContext) => void | Promise<void>;
+
 /** Writes a finished response; the transport's part of a request (see `App.handle`). */
 export type SendResponse = (response: Response, request: Request) => void | Promise<void>;
 
@@ -109,6 +115,8 @@ export class App extends Scaffold {
   proxyFix: ProxyFixSettings | null = null;
   /** Flask's `app.logger`: named after the app, `debug` level under DEBUG, lines to stderr; assign any Logger to replace it. */
   logger: Logger = new AppLogger(this);
+  /** Run when each app context ends; register with `teardownAppcontext`. */
+  readonly teardownAppcontextFuncs: AppTeardownHook[] = [];
   /** The app's own commands, run as `micro <name>` (Flask's `app.cli`). */
   readonly cli = new AppCli();
   /** Template filters by name, for `@micro/templates`; register with `templateFilter`. */
@@ -247,9 +255,65 @@ export class App extends Scaffold {
     return buildUrl(this, currentContext(), endpoint, values, options);
   }
 
-  /** Run `fn` with `currentApp` and `g` set, outside of any request (Flask's `app_context`). */
+  /**
+   * Run `fn` with `currentApp` and `g` set, outside of any request (Flask's
+   * `app_context`). The context ends when `fn` returns, or when the promise
+   * it returns settles: then the `teardownAppcontext` hooks run, with the
+   * error `fn` threw or null. After a synchronous `fn`, a hook's promise is
+   * not waited for (its failure is logged).
+   */
   appContext<T>(fn: () => T): T {
-    return runInContext(new AppContext(this), fn);
+    const ctx = new AppContext(this);
+    if (!this.teardownAppcontextFuncs.length) return runInContext(ctx, fn);
+    return runInContext(ctx, () => {
+      let rv: T;
+      try {
+        rv = fn();
+      } catch (err) {
+        void this.doTeardownAppcontext(ctx, err);
+        throw err;
+      }
+      if (!isPromiseLike(rv)) {
+        void this.doTeardownAppcontext(ctx, null);
+        return rv;
+      }
+      return Promise.resolve(rv).then(
+        async (value) => (await this.doTeardownAppcontext(ctx, null), value),
+        async (err: unknown) => {
+          await this.doTeardownAppcontext(ctx, err);
+          throw err;
+        },
+      ) as T;
+    });
+  }
+
+  /**
+   * Run `fn` when each app context ends (Flask's `teardown_appcontext`): at
+   * the end of every request, after the `teardownRequest` hooks, and at the
+   * end of `app.appContext(fn)`. Hooks run in reverse order of registration
+   * and get the unhandled error or null; a failing hook is logged. The place
+   * to close what `g` opened, e.g. a database connection.
+   */
+  teardownAppcontext<F extends AppTeardownHook>(fn: F): F {
+    if (typeof fn !== 'function') throw new TypeError('teardownAppcontext() registers a function');
+    this.teardownAppcontextFuncs.push(fn);
+    return fn;
+  }
+
+  /** Flask's do_teardown_appcontext: the hooks in reverse; a promise only once a hook returns one. */
+  private doTeardownAppcontext(ctx: AppContext, error: unknown, from = this.teardownAppcontextFuncs.length - 1): void | Promise<void> {
+    const hooks = this.teardownAppcontextFuncs;
+    const failed = (err: unknown) => this.logger.error('A teardown hook failed', err);
+    for (let i = from; i >= 0; i--) {
+      let rv: void | Promise<void>;
+      try {
+        rv = hooks[i]!(error, ctx);
+      } catch (err) {
+        failed(err);
+        continue;
+      }
+      if (isPromiseLike(rv)) return Promise.resolve(rv).then(undefined, failed).then(() => this.doTeardownAppcontext(ctx, error, i - 1));
+    }
   }
 
   /** A node:http request listener; mount it in any node server. */
@@ -500,7 +564,10 @@ export class App extends Scaffold {
     return errorResponse(new InternalServerError(), false);
   }
 
-  /** Teardown hooks (the blueprints' from the innermost out, then the app's; each list in reverse) get the unhandled error. */
+  /**
+   * Teardown hooks (the blueprints' from the innermost out, then the app's;
+   * each list in reverse), then the app context's, get the unhandled error.
+   */
   private async teardown(ctx: StatefulContext): Promise<void> {
     const request = ctx.request;
     if (request.hasUploads) {
@@ -517,10 +584,17 @@ export class App extends Scaffold {
         }
       }
     }
+    // The request's app context ends with it, as Flask pops it after the request context.
+    await this.doTeardownAppcontext(ctx, error);
   }
 
   private hasTeardownWork(ctx: StatefulContext): boolean {
-    return ctx.request.hasUploads || this.teardownRequestFuncs.length > 0 || ctx[BLUEPRINTS].some((bp) => bp.teardownRequestFuncs.length > 0);
+    return (
+      ctx.request.hasUploads ||
+      this.teardownRequestFuncs.length > 0 ||
+      this.teardownAppcontextFuncs.length > 0 ||
+      ctx[BLUEPRINTS].some((bp) => bp.teardownRequestFuncs.length > 0)
+    );
   }
 
   private propagatesExceptions(): boolean {

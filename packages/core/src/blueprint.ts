@@ -1,5 +1,14 @@
-import type { Handler, RouteOptions } from './route-types.js';
-import { Scaffold, templateRegistrar, type ContextProcessor, type TemplateFilter, type TemplateGlobal, type TemplateTest } from './scaffold.js';
+import type { AfterRequestHook, BeforeRequestHook, ErrorHandler, Handler, RouteOptions, TeardownHook } from './route-types.js';
+import {
+  Scaffold,
+  checkErrorKey,
+  templateRegistrar,
+  type ContextProcessor,
+  type ErrorClass,
+  type TemplateFilter,
+  type TemplateGlobal,
+  type TemplateTest,
+} from './scaffold.js';
 import type { App } from './app.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,8 +73,8 @@ export class Blueprint extends Scaffold {
   readonly staticUrlPath: string | null;
   /** `staticFolder` as given (a URL as its path). */
   private readonly staticFolderOption: string | null;
-  /** Template setup for the apps it is registered on (appTemplateFilter and friends), run once per app. */
-  private readonly appTemplateSetup: Array<(app: App) => void> = [];
+  /** Setup for the apps it is registered on (beforeAppRequest, appTemplateFilter and friends), run once per app. */
+  private readonly appSetup: Array<(app: App) => void> = [];
   // A blueprint nested under two parents sits twice on one app, under two names.
   private readonly mounts = new Map<App, Mount[]>();
 
@@ -123,9 +132,47 @@ export class Blueprint extends Scaffold {
     return fn;
   }
 
+  /** Run `fn` before every request of the app, not just the blueprint's (Flask's `before_app_request`). */
+  beforeAppRequest<F extends BeforeRequestHook>(fn: F): F {
+    checkFunction('beforeAppRequest', fn);
+    this.onApps((app) => app.beforeRequestFuncs.push(fn));
+    return fn;
+  }
+
+  /** Run `fn` with the response of every request of the app (Flask's `after_app_request`). */
+  afterAppRequest<F extends AfterRequestHook>(fn: F): F {
+    checkFunction('afterAppRequest', fn);
+    this.onApps((app) => app.afterRequestFuncs.push(fn));
+    return fn;
+  }
+
+  /** Run `fn` when every request of the app ends, even when it failed (Flask's `teardown_app_request`). */
+  teardownAppRequest<F extends TeardownHook>(fn: F): F {
+    checkFunction('teardownAppRequest', fn);
+    this.onApps((app) => app.teardownRequestFuncs.push(fn));
+    return fn;
+  }
+
+  /**
+   * Handle an error raised by any request of the app, not just the
+   * blueprint's (Flask's `app_errorhandler`): registered as the app's own
+   * `errorHandler(codeOrClass, fn)` when the blueprint is registered.
+   */
+  appErrorhandler<E>(codeOrClass: number | ErrorClass<E>, fn: ErrorHandler<E>): ErrorHandler<E>;
+  appErrorhandler<E>(codeOrClass: number | ErrorClass<E>): <F extends ErrorHandler<E>>(fn: F) => F;
+  appErrorhandler<E>(codeOrClass: number | ErrorClass<E>, fn?: ErrorHandler<E>): unknown {
+    checkErrorKey('appErrorhandler', codeOrClass);
+    const register = <F extends ErrorHandler<E>>(handler: F): F => {
+      checkFunction('appErrorhandler', handler);
+      this.onApps((app) => app.errorHandlers.set(codeOrClass, handler));
+      return handler;
+    };
+    return fn ? register(fn) : register;
+  }
+
   /** Run `setup` on each app the blueprint is registered on, now and at later registrations. */
   private onApps(setup: (app: App) => void): void {
-    this.appTemplateSetup.push(setup);
+    this.appSetup.push(setup);
     for (const app of this.mounts.keys()) setup(app);
   }
 
@@ -166,9 +213,13 @@ export class Blueprint extends Scaffold {
     } else {
       this.mounts.set(app, [{ name, urlPrefix }]);
       // Once per app, as Flask's record_once: a blueprint mounted twice adds its filters once.
-      for (const setup of this.appTemplateSetup) setup(app);
+      for (const setup of this.appSetup) setup(app);
     }
   }
+}
+
+function checkFunction(method: string, fn: unknown): void {
+  if (typeof fn !== 'function') throw new TypeError(`${method}() registers a function`);
 }
 
 /** `child` (a nested blueprint's prefix, or a rule) under `parent`, with one slash between them, as Flask joins them. */

@@ -102,3 +102,4 @@ export {
 export { sendFile, sendFromDirectory, type SendFileOptions, type SendFileSource } from './static/send-file.js';
 export { RequestedRangeNotSatisfiable } from './static/range-not-satisfiable.js';
 export { safeJoin } from './static/safe-join.js';
+export type { AppTeardownHook } from './app.js';

@@ -19,6 +19,12 @@ export class ErrorHandlerSpec {
   readonly byCode = new Map<number, ErrorHandler<never>>();
   readonly byClass = new Map<ErrorClass<unknown>, ErrorHandler<never>>();
 
+  /** Register `handler` for a status code or an error class (checked with `checkErrorKey`). */
+  set<E>(codeOrClass: number | ErrorClass<E>, handler: ErrorHandler<E>): void {
+    if (typeof codeOrClass === 'number') this.byCode.set(codeOrClass, handler as ErrorHandler<never>);
+    else this.byClass.set(codeOrClass, handler as ErrorHandler<never>);
+  }
+
   /** The handler for `error`: its status code first, then its class and superclasses. */
   find(error: unknown): ErrorHandler<unknown> | undefined {
     return this.findByCode(error) ?? this.findByClass(error);
@@ -41,6 +47,17 @@ export class ErrorHandlerSpec {
       }
     }
     return undefined;
+  }
+}
+
+/** Throws unless `codeOrClass` is an HTTP error status (400-599) or a class, as `errorHandler` takes. */
+export function checkErrorKey(method: string, codeOrClass: unknown): void {
+  if (typeof codeOrClass === 'number') {
+    if (!Number.isInteger(codeOrClass) || codeOrClass < 400 || codeOrClass > 599) {
+      throw new TypeError(`${method}(${codeOrClass}): use an HTTP error status (400-599) or an error class`);
+    }
+  } else if (typeof codeOrClass !== 'function') {
+    throw new TypeError(`${method}() takes a status code or an error class`);
   }
 }
 
@@ -178,17 +195,9 @@ export abstract class Scaffold {
   errorHandler<E>(codeOrClass: number | ErrorClass<E>, fn: ErrorHandler<E>): ErrorHandler<E>;
   errorHandler<E>(codeOrClass: number | ErrorClass<E>): <F extends ErrorHandler<E>>(fn: F) => F;
   errorHandler<E>(codeOrClass: number | ErrorClass<E>, fn?: ErrorHandler<E>): unknown {
+    checkErrorKey('errorHandler', codeOrClass);
     const register = <F extends ErrorHandler<E>>(handler: F): F => {
-      if (typeof codeOrClass === 'number') {
-        if (!Number.isInteger(codeOrClass) || codeOrClass < 400 || codeOrClass > 599) {
-          throw new TypeError(`errorHandler(${codeOrClass}): use an HTTP error status (400-599) or an error class`);
-        }
-        this.errorHandlers.byCode.set(codeOrClass, handler as ErrorHandler<never>);
-      } else if (typeof codeOrClass === 'function') {
-        this.errorHandlers.byClass.set(codeOrClass, handler as ErrorHandler<never>);
-      } else {
-        throw new TypeError('errorHandler() takes a status code or an error class');
-      }
+      this.errorHandlers.set(codeOrClass, handler);
       return handler;
     };
     return fn ? register(fn) : register;
