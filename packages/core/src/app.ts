@@ -454,9 +454,20 @@ export class App extends Scaffold {
     }, failed);
   }
 
-  /** Before-request hooks: the app's, then each blueprint's from the outermost in. The first value returned wins. */
+  /**
+   * Flask's preprocess_request: URL value preprocessors, then before-request
+   * hooks, each the app's then each blueprint's from the outermost in. The
+   * first value a hook returns wins.
+   */
   private preprocessRequest(ctx: StatefulContext): unknown {
     const bps = ctx[BLUEPRINTS];
+    if (this.urlValuePreprocessors.length || bps.some((bp) => bp.urlValuePreprocessors.length)) {
+      // As Flask: (null, null) when routing failed.
+      const values = ctx[RULE] ? ctx.params : null;
+      for (const scaffold of [this, ...bps.toReversed()]) {
+        for (const fn of scaffold.urlValuePreprocessors) fn(ctx.endpoint, values);
+      }
+    }
     if (!this.beforeRequestFuncs.length && !bps.some((bp) => bp.beforeRequestFuncs.length)) return undefined;
     return runBeforeHooks(ctx, [this, ...bps.toReversed()]);
   }

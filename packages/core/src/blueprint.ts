@@ -8,6 +8,8 @@ import {
   type TemplateFilter,
   type TemplateGlobal,
   type TemplateTest,
+  type UrlDefaultsFunction,
+  type UrlValuePreprocessor,
 } from './scaffold.js';
 import type { App } from './app.js';
 import { resolve } from 'node:path';
@@ -168,6 +170,20 @@ export class Blueprint extends Scaffold {
       return handler;
     };
     return fn ? register(fn) : register;
+  }
+
+  /** A URL value preprocessor for every request of the app (Flask's `app_url_value_preprocessor`). */
+  appUrlValuePreprocessor<F extends UrlValuePreprocessor>(fn: F): F {
+    checkFunction('appUrlValuePreprocessor', fn);
+    this.onApps((app) => app.urlValuePreprocessors.push(fn));
+    return fn;
+  }
+
+  /** URL defaults for every endpoint of the app (Flask's `app_url_defaults`). */
+  appUrlDefaults<F extends UrlDefaultsFunction>(fn: F): F {
+    checkFunction('appUrlDefaults', fn);
+    this.onApps((app) => app.urlDefaultFuncs.push(fn));
+    return fn;
   }
 
   /** Run `setup` on each app the blueprint is registered on, now and at later registrations. */

@@ -103,3 +103,4 @@ export { sendFile, sendFromDirectory, type SendFileOptions, type SendFileSource 
 export { RequestedRangeNotSatisfiable } from './static/range-not-satisfiable.js';
 export { safeJoin } from './static/safe-join.js';
 export type { AppTeardownHook } from './app.js';
+export type { UrlValuePreprocessor, UrlDefaultsFunction } from './scaffold.js';

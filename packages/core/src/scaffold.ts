@@ -62,6 +62,16 @@ export function checkErrorKey(method: string, codeOrClass: unknown): void {
 }
 
 /**
+ * Runs first for each request, before the before-request hooks, with the
+ * matched endpoint and the URL's values (null both when routing failed); may
+ * take values out so the view does not get them (Flask's
+ * `url_value_preprocessor`).
+ */
+export type UrlValuePreprocessor = (endpoint: string | null, values: Record<string, unknown> | null) => void;
+/** Fills in values `urlFor` was not given, for the endpoint being built; changes `values` in place (Flask's `url_defaults`). */
+export type UrlDefaultsFunction = (endpoint: string, values: Record<string, unknown>) => void;
+
+/**
  * Adds names to the context of every template rendered in a request (Flask's
  * context processor). Called with no arguments; may be async.
  */
@@ -116,6 +126,8 @@ export abstract class Scaffold {
   readonly afterRequestFuncs: AfterRequestHook[] = [];
   readonly teardownRequestFuncs: TeardownHook[] = [];
   readonly errorHandlers = new ErrorHandlerSpec();
+  readonly urlValuePreprocessors: UrlValuePreprocessor[] = [];
+  readonly urlDefaultFuncs: UrlDefaultsFunction[] = [];
   /** Run by the template engine (`@micro/templates`) before each render; see `contextProcessor`. */
   readonly templateContextProcessors: ContextProcessor[] = [];
 
@@ -174,6 +186,30 @@ export abstract class Scaffold {
   /** Run `fn` when each request ends, even when it failed. */
   teardownRequest<F extends TeardownHook>(fn: F): F {
     this.teardownRequestFuncs.push(fn);
+    return fn;
+  }
+
+  /**
+   * Run `fn(endpoint, values)` for each request, before the before-request
+   * hooks: every request for the app, the blueprint's own for a blueprint
+   * (Flask's `url_value_preprocessor`). It may remove values, e.g. a language
+   * code kept in `g` instead of passed to every view.
+   */
+  urlValuePreprocessor<F extends UrlValuePreprocessor>(fn: F): F {
+    if (typeof fn !== 'function') throw new TypeError('urlValuePreprocessor() registers a function');
+    this.urlValuePreprocessors.push(fn);
+    return fn;
+  }
+
+  /**
+   * Run `fn(endpoint, values)` when `urlFor` builds a URL: for every endpoint
+   * for the app, the blueprint's own endpoints for a blueprint (Flask's
+   * `url_defaults`). It fills in values in place, e.g. the current language
+   * code from `g`.
+   */
+  urlDefaults<F extends UrlDefaultsFunction>(fn: F): F {
+    if (typeof fn !== 'function') throw new TypeError('urlDefaults() registers a function');
+    this.urlDefaultFuncs.push(fn);
     return fn;
   }
 

@@ -1,4 +1,5 @@
 import type { App } from './app.js';
+import type { Scaffold } from './scaffold.js';
 import { AppContext, RequestContext, currentAppContext } from './context.js';
 
 export interface UrlForOptions {
@@ -28,6 +29,7 @@ export function buildUrl(
     const blueprint = reqCtx?.request.blueprint;
     endpoint = blueprint ? `${blueprint}${endpoint}` : endpoint.slice(1);
   }
+  values = injectUrlDefaults(app, endpoint, values);
   let url = app.router.build(endpoint, values, options.method ? { method: options.method } : undefined);
   const root = reqCtx ? reqCtx.request.rootPath : normalizeRoot(app.config.APPLICATION_ROOT);
   url = root + url;
@@ -48,6 +50,26 @@ export function buildUrl(
   }
   const scheme = options.scheme ?? (reqCtx ? reqCtx.request.scheme : app.config.PREFERRED_URL_SCHEME);
   return `${scheme}://${host}${url}`;
+}
+
+/**
+ * Flask's inject_url_defaults: the app's `urlDefaults` functions, then those
+ * of the endpoint's blueprints from the outermost in (read off the endpoint,
+ * so it works outside a request), on a copy of `values`.
+ */
+function injectUrlDefaults(app: App, endpoint: string, values: Record<string, unknown>): Record<string, unknown> {
+  const scaffolds: Scaffold[] = [app];
+  const names = endpoint.split('.').slice(0, -1);
+  for (let i = 1; i <= names.length; i++) {
+    const bp = app.blueprints.get(names.slice(0, i).join('.'));
+    if (bp) scaffolds.push(bp);
+  }
+  if (!scaffolds.some((s) => s.urlDefaultFuncs.length)) return values;
+  const copy = { ...values };
+  for (const scaffold of scaffolds) {
+    for (const fn of scaffold.urlDefaultFuncs) fn(endpoint, copy);
+  }
+  return copy;
 }
 
 function normalizeRoot(root: string): string {
