@@ -1,6 +1,6 @@
 import type { RequestListener } from 'node:http';
 import { resolve } from 'node:path';
-import { joinUrlPrefix, type Blueprint } from './blueprint.js';
+import { checkBlueprintName, joinUrlPrefix, type Blueprint, type BlueprintRegistrationOptions } from './blueprint.js';
 import { Config, type ConfigValues } from './config.js';
 import { AppContext, RequestContext, currentContext, runInContext } from './context.js';
 import { errorResponse } from './error-response.js';
@@ -223,18 +223,26 @@ export class App extends Scaffold {
   /**
    * Add a blueprint's routes, hooks and error handlers to the app, with the
    * blueprints nested in it (as `parent.child`, under the parent's prefix).
+   * A blueprint may be registered again under another `name` (Flask 2's
+   * `name=`): its endpoints are then also `name.endpoint`.
    */
-  registerBlueprint(bp: Blueprint, options: { urlPrefix?: string } = {}): void {
-    this.mountBlueprint(bp, bp.name, options.urlPrefix ?? bp.urlPrefix, []);
+  registerBlueprint(bp: Blueprint, options: BlueprintRegistrationOptions = {}): void {
+    const name = options.name ?? bp.name;
+    if (options.name !== undefined) checkBlueprintName(options.name);
+    this.mountBlueprint(bp, name, name, options.urlPrefix ?? bp.urlPrefix, []);
   }
 
-  private mountBlueprint(bp: Blueprint, name: string, prefix: string, parents: readonly Blueprint[]): void {
+  /** `name` is the full dotted name, `ownName` its last part (the blueprint's name, or the `name` option). */
+  private mountBlueprint(bp: Blueprint, name: string, ownName: string, prefix: string, parents: readonly Blueprint[]): void {
     if (parents.includes(bp)) throw new Error(`The blueprint '${bp.name}' is nested in itself (${name}).`);
     const existing = this.blueprints.get(name);
-    if (existing && existing !== bp) {
-      throw new Error(`A different blueprint is already registered under the name '${name}'.`);
+    if (existing) {
+      // Flask's message, with micro's spelling of the option.
+      throw new Error(
+        `The name '${ownName}' is already registered for ${existing === bp ? 'this' : 'a different'} blueprint` +
+          `${ownName !== name ? ` '${name}'` : ''}. Use { name } to provide a unique name.`,
+      );
     }
-    if (existing) throw new Error(`The blueprint '${name}' is already registered.`);
     this.blueprints.set(name, bp);
     this.blueprintChains.clear();
     bp.registeredOn(this, name, prefix);
@@ -243,7 +251,8 @@ export class App extends Scaffold {
     }
     for (const child of bp.children) {
       const childPrefix = joinUrlPrefix(prefix, child.urlPrefix ?? child.blueprint.urlPrefix);
-      this.mountBlueprint(child.blueprint, `${name}.${child.blueprint.name}`, childPrefix, [...parents, bp]);
+      const childName = child.name ?? child.blueprint.name;
+      this.mountBlueprint(child.blueprint, `${name}.${childName}`, childName, childPrefix, [...parents, bp]);
     }
   }
 

@@ -38,6 +38,18 @@ export interface BlueprintOptions {
   staticUrlPath?: string | null;
 }
 
+/** How a blueprint is registered on an app or nested in a blueprint. */
+export interface BlueprintRegistrationOptions {
+  /** Overrides the blueprint's own `urlPrefix`. */
+  urlPrefix?: string;
+  /**
+   * Register it under this name instead of its own (Flask's `name=`), e.g. to
+   * register one blueprint twice: endpoints become `name.endpoint`. Default:
+   * the blueprint's name.
+   */
+  name?: string;
+}
+
 interface DeferredRule {
   rule: string;
   handler: Handler<never>;
@@ -49,6 +61,8 @@ export interface NestedBlueprint {
   blueprint: Blueprint;
   /** Overrides the child's own prefix; joined under the parent's. */
   urlPrefix: string | undefined;
+  /** Overrides the child's own name. */
+  name: string | undefined;
 }
 
 /** Where a blueprint sits on one app: its full dotted name and URL prefix. */
@@ -85,9 +99,7 @@ export class Blueprint extends Scaffold {
     options: BlueprintOptions = {},
   ) {
     super();
-    if (!name || name.includes('.')) {
-      throw new TypeError(`Blueprint name ${JSON.stringify(name)} must be non-empty and must not contain a dot`);
-    }
+    checkBlueprintName(name);
     this.urlPrefix = options.urlPrefix ?? '';
     this.templateFolder = options.templateFolder ?? null;
     const folder = options.staticFolder ?? null;
@@ -210,15 +222,17 @@ export class Blueprint extends Scaffold {
    * and this blueprint's hooks and error handlers apply to its requests too.
    * Nest before this blueprint is registered on an app, as Flask requires.
    */
-  registerBlueprint(child: Blueprint, options: { urlPrefix?: string } = {}): void {
+  registerBlueprint(child: Blueprint, options: BlueprintRegistrationOptions = {}): void {
     if (child === this) throw new Error(`Cannot register the blueprint '${this.name}' on itself.`);
     if (this.mounts.size) {
       throw new Error(`The blueprint '${this.name}' is already registered on an app: nest '${child.name}' in it before that.`);
     }
-    if (this.children.some((c) => c.blueprint.name === child.name)) {
-      throw new Error(`The blueprint '${this.name}' already has a nested blueprint named '${child.name}'.`);
+    if (options.name !== undefined) checkBlueprintName(options.name);
+    const name = options.name ?? child.name;
+    if (this.children.some((c) => (c.name ?? c.blueprint.name) === name)) {
+      throw new Error(`The blueprint '${this.name}' already has a nested blueprint named '${name}'. Use { name } to nest it under another name.`);
     }
-    this.children.push({ blueprint: child, urlPrefix: options.urlPrefix });
+    this.children.push({ blueprint: child, urlPrefix: options.urlPrefix, name: options.name });
   }
 
   /** Called by `app.registerBlueprint`; use that instead. */
@@ -231,6 +245,13 @@ export class Blueprint extends Scaffold {
       // Once per app, as Flask's record_once: a blueprint mounted twice adds its filters once.
       for (const setup of this.appSetup) setup(app);
     }
+  }
+}
+
+/** A blueprint's name becomes the first part of its endpoints: non-empty, no dot. */
+export function checkBlueprintName(name: string): void {
+  if (!name || name.includes('.')) {
+    throw new TypeError(`Blueprint name ${JSON.stringify(name)} must be non-empty and must not contain a dot`);
   }
 }
 

@@ -104,3 +104,4 @@ export { RequestedRangeNotSatisfiable } from './static/range-not-satisfiable.js'
 export { safeJoin } from './static/safe-join.js';
 export type { AppTeardownHook } from './app.js';
 export type { UrlValuePreprocessor, UrlDefaultsFunction } from './scaffold.js';
+export type { BlueprintRegistrationOptions } from './blueprint.js';
