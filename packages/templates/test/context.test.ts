@@ -78,7 +78,8 @@ describe('session and flashed messages', () => {
         '{% for message in get_flashed_messages() %}<p>{{ message }}</p>{% endfor %}' +
         "{% for category, message in get_flashed_messages(with_categories=true) %}<p class={{ category }}>{{ message }}</p>{% endfor %}" +
         "{% for message in get_flashed_messages(category_filter=['error']) %}<b>{{ message }}</b>{% endfor %}" +
-        '{% for m in getFlashedMessages({ withCategories: true }) %}{{ m[0] }};{% endfor %}',
+        '{% for m in getFlashedMessages({ withCategories: true }) %}{{ m[0] }};{% endfor %}' +
+        "{% for c, m in get_flashed_messages(true, ['message']) %}({{ c }}){% endfor %}",
     });
     sessions(app);
     app.post('/login', () => {
@@ -93,7 +94,8 @@ describe('session and flashed messages', () => {
       '<p>Welcome &lt;back&gt;</p><p><em>Bad</em> password</p>' +
         '<p class=message>Welcome &lt;back&gt;</p><p class=error><em>Bad</em> password</p>' +
         '<b><em>Bad</em> password</b>' +
-        'message;error;',
+        'message;error;' +
+        '(message)',
     );
     expect((await client.get('/')).text).toBe('');
   });
