@@ -2,6 +2,7 @@
 // plus one entry below (see the convention at the top of bench/run.mjs).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { STATIC_FILES } from '../servers/lib/static-files.mjs';
 
 export const SERVERS_DIR = fileURLToPath(new URL('../servers/', import.meta.url));
 
@@ -50,9 +51,27 @@ export const SCENARIOS = {
     baseline: 'micro-routing-10',
     expect: (status, body) => status === 200 && body === '42',
   },
+  // A file from a static folder (bench/servers/lib/static-files.mjs), whole, no conditional
+  // headers: what a browser's first visit costs. 1 KiB measures the per-request work
+  // (open, stat, headers), 1 MiB the streaming.
+  'static-1k': {
+    name: 'static-1k',
+    method: 'GET',
+    path: '/static/1k.txt',
+    baseline: 'fastify-static',
+    expect: (status, body) => status === 200 && body.length === STATIC_FILES['1k.txt'],
+  },
+  'static-1m': {
+    name: 'static-1m',
+    method: 'GET',
+    path: '/static/1m.txt',
+    baseline: 'fastify-static',
+    expect: (status, body) => status === 200 && body.length === STATIC_FILES['1m.txt'],
+  },
 };
 
 export const SESSION_SCENARIOS = ['session-read', 'session-write'];
+export const STATIC_SCENARIOS = ['static-1k', 'static-1m'];
 
 /**
  * @typedef {object} Peer
@@ -63,6 +82,7 @@ export const SESSION_SCENARIOS = ['session-read', 'session-write'];
  * @property {string} [file] another file name in bench/servers/ (several peers may share one)
  * @property {Record<string,string>} [env] extra environment for the child
  * @property {boolean} [cookieSession] the session lives in a cookie (for the "fastest cookie peer" target)
+ * @property {boolean} [staticPeer] another framework's static file serving (for the "fastest static peer" target)
  * @property {boolean} [needsRedis]
  * @property {boolean} [optional] skipped without complaint while its file does not exist
  */
@@ -98,6 +118,10 @@ export const PEERS = [
   { name: 'micro-redis', label: 'micro (Redis store)', scenarios: SESSION, needsRedis: true, optional: true },
   { name: 'micro-routing-10', label: 'micro, 10 routes', scenarios: ['routing'], optional: true },
   { name: 'micro-routing-1000', label: 'micro, 1000 routes', scenarios: ['routing'], optional: true },
+  // Static files: each framework's own file serving, with its defaults.
+  { name: 'fastify-static', label: 'Fastify + @fastify/static', scenarios: STATIC_SCENARIOS, staticPeer: true },
+  { name: 'express-static', label: 'Express + express.static', scenarios: STATIC_SCENARIOS, staticPeer: true },
+  { name: 'micro-static', label: 'micro (static folder)', scenarios: STATIC_SCENARIOS },
 ];
 
 /** The server file of a peer: `file`, else <name>.mjs, else <name>.js. */
