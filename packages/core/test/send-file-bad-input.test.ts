@@ -136,6 +136,28 @@ describe('paths a client chooses', () => {
     },
   );
 
+  it('a symlink re-pointed out of the folder after it was served is a 404 at once', async () => {
+    const link = join(root, 'static', 'moving.txt');
+    symlinkSync('hello.txt', link);
+    expect((await get('/static/moving.txt')).body).toBe('hello\n');
+    unlinkSync(link);
+    symlinkSync(join(root, 'secret.txt'), link);
+    const res = await get('/static/moving.txt');
+    expect(res.status).toBe(404);
+    expect(res.body).not.toContain('outside the static folder');
+    unlinkSync(link);
+  });
+
+  it('a file replaced by a symlink out of the folder after it was served is a 404 at once', async () => {
+    const path = join(root, 'static', 'replaced.txt');
+    writeFileSync(path, 'inside\n');
+    expect((await get('/static/replaced.txt')).body).toBe('inside\n');
+    unlinkSync(path);
+    symlinkSync(join(root, 'secret.txt'), path);
+    expect((await get('/static/replaced.txt')).status).toBe(404);
+    unlinkSync(path);
+  });
+
   it('a symlink inside the folder keeps its own name for Content-Disposition', async () => {
     const res = await get('/static/link-in.txt');
     expect(res.headers['content-disposition']).toBe('inline; filename=link-in.txt');

@@ -1,6 +1,6 @@
-import { constants, type Stats } from 'node:fs';
-import { open, realpath, type FileHandle } from 'node:fs/promises';
-import { basename, resolve, sep } from 'node:path';
+import type { Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import etagOf from 'etag';
 import { currentRequestContext, type RequestContext } from '../context.js';
@@ -10,6 +10,7 @@ import { evaluate, type Outcome } from './conditional.js';
 import { contentDisposition } from './content-disposition.js';
 import { CHUNK_SIZE, FileBody } from './file-body.js';
 import { guessType } from './guess-type.js';
+import { openFile, openInside, type OpenFile } from './open-file.js';
 import { RequestedRangeNotSatisfiable } from './range-not-satisfiable.js';
 import { safeJoin } from './safe-join.js';
 
@@ -40,11 +41,6 @@ export interface SendFileOptions {
 
 /** Files up to this size are read whole and sent in one write; larger ones are streamed in chunks of this size. */
 const READ_WHOLE_MAX = CHUNK_SIZE;
-/** A FIFO or device opened by mistake must not block the open; regular files ignore the flag. */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
-/** Open errors that mean "there is no such file for you", answered 404. */
-const NOT_FOUND_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'ELOOP', 'ENAMETOOLONG', 'ENXIO', 'ENODEV']);
-
 /**
  * Send a file (Flask's `send_file`, with Werkzeug 3.1's semantics): its type
  * guessed from its name, `Content-Disposition` with the name (RFC 5987
@@ -65,7 +61,7 @@ export async function sendFile(source: SendFileSource, options: SendFileOptions 
   const ctx = currentRequestContext();
   if (typeof source === 'string' || source instanceof URL) {
     const path = resolve(ctx.app.config.rootPath, typeof source === 'string' ? source : fileURLToPath(source));
-    return sendPath(ctx, path, path, options);
+    return sendPath(ctx, await openFile(path), path, options);
   }
   return sendData(ctx, source, options);
 }
@@ -82,59 +78,15 @@ export async function sendFromDirectory(directory: string, path: string, options
   const folder = resolve(ctx.app.config.rootPath, directory);
   const joined = safeJoin(folder, path);
   if (joined === null) throw new NotFound();
-  const real = await realPathInside(folder, joined);
-  return sendPath(ctx, real, joined, options);
+  return sendPath(ctx, await openInside(folder, joined), joined, options);
 }
 
-/**
- * The real path of `joined` when it is inside the real `folder`, else a 404:
- * a symlink may point anywhere, and safeJoin only looked at the name. The
- * file is then opened by its real path, so a symlink swapped in after the
- * check is not followed. (Werkzeug follows symlinks wherever they lead.)
- */
-async function realPathInside(folder: string, joined: string): Promise<string> {
-  let real: string;
+async function sendPath(ctx: RequestContext, file: OpenFile, shownPath: string, options: SendFileOptions): Promise<Response> {
   try {
-    real = await realpath(joined);
-  } catch (err) {
-    throw notFound(err);
-  }
-  let base = realFolders.get(folder);
-  if (base === undefined || !isInside(real, base)) {
-    // First use, or the folder moved (a deploy's `current` symlink flipped): look again.
-    try {
-      base = await realpath(folder);
-    } catch (err) {
-      throw notFound(err);
-    }
-    if (realFolders.size >= 256) realFolders.clear();
-    realFolders.set(folder, base);
-  }
-  if (!isInside(real, base)) throw new NotFound();
-  return real;
-}
-
-/** The real path of each folder files were sent from, so each request resolves only its file. */
-const realFolders = new Map<string, string>();
-
-function isInside(path: string, folder: string): boolean {
-  return path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
-}
-
-async function sendPath(ctx: RequestContext, path: string, shownPath: string, options: SendFileOptions): Promise<Response> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, OPEN_FLAGS);
-  } catch (err) {
-    throw notFound(err);
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw new NotFound();
-    return await fileResponse(ctx, handle, shownPath, stats, options);
+    return await fileResponse(ctx, file.handle, shownPath, file.stats, options);
   } catch (err) {
     // fileResponse hands the handle to the body or closes it; on failure it is still ours.
-    handle.close().catch(() => {});
+    file.handle.close().catch(() => {});
     throw err;
   }
 }
@@ -150,14 +102,14 @@ async function fileResponse(ctx: RequestContext, handle: FileHandle, path: strin
   });
   const outcome = conditionalOutcome(ctx, options, headers, size);
   if (outcome.status !== 200 && outcome.status !== 206) {
-    await handle.close();
+    handle.close().catch(() => {});
     return finish(outcome, headers, null, size);
   }
   const start = outcome.status === 206 ? outcome.start : 0;
   const length = outcome.status === 206 ? outcome.end - start + 1 : size;
   let body: ResponseBody;
   if (ctx.request.method === 'HEAD') {
-    await handle.close();
+    handle.close().catch(() => {});
     body = null;
   } else if (length <= READ_WHOLE_MAX) {
     body = await readWhole(handle, start, length, path);
@@ -280,7 +232,8 @@ async function readWhole(handle: FileHandle, start: number, length: number, path
     }
     return buffer;
   } finally {
-    await handle.close();
+    // Not awaited: the response need not wait for the close (as a piped file stream's does not).
+    handle.close().catch(() => {});
   }
 }
 
@@ -298,10 +251,4 @@ function quoteEtag(etag: string): string {
 /** RFC 9110's IMF-fixdate; a number is seconds since the epoch, as Werkzeug takes it. */
 function httpDate(value: Date | number): string {
   return (typeof value === 'number' ? new Date(value * 1000) : value).toUTCString();
-}
-
-/** A file that cannot be opened for this request is a 404; other failures (EMFILE, EIO) stay errors. */
-function notFound(err: unknown): unknown {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  return code !== undefined && NOT_FOUND_CODES.has(code) ? new NotFound(undefined, { cause: err }) : err;
 }
