@@ -89,6 +89,15 @@ describe('the init-db command', () => {
   });
 });
 
+const built = existsSync(join(example, 'dist/main.js'));
+describe.skipIf(!built)('the micro-flaskr bin shim (after `npm run build`)', () => {
+  it('runs the built init-db', async () => {
+    const r = await run([join(example, 'bin/micro-flaskr.js'), 'init-db'], { DATABASE: database });
+    expect(r, r.stderr).toMatchObject({ code: 0, stdout: 'Initialized the database.\n' });
+    expect(tables(database)).toEqual({ post: 0, user: 0 });
+  });
+});
+
 describe('micro-flaskr serving', () => {
   it('reads PORT, HOST, SECRET_KEY and DATABASE; serves pages and the stylesheet', async () => {
     populated(database);
