@@ -678,13 +678,15 @@ export class App extends Scaffold {
           'Give one of the handlers another name or pass { endpoint }.',
       );
     }
-    const methods = (options.methods ?? ['GET']).map((m) => m.toUpperCase());
+    // As Flask, a view function may carry its own (a class-based view's asView() does).
+    const own = handler as { methods?: readonly string[] | null; provideAutomaticOptions?: boolean | null };
+    const methods = (options.methods ?? own.methods ?? ['GET']).map((m) => m.toUpperCase());
     this.router.add(rule, {
       endpoint,
       methods,
       strictSlashes: options.strictSlashes,
       defaults: options.defaults,
-      provideAutomaticOptions: options.provideAutomaticOptions ?? !methods.includes('OPTIONS'),
+      provideAutomaticOptions: options.provideAutomaticOptions ?? own.provideAutomaticOptions ?? !methods.includes('OPTIONS'),
     });
     this.viewFunctions.set(endpoint, handler);
   }

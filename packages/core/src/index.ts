@@ -105,3 +105,4 @@ export { safeJoin } from './static/safe-join.js';
 export type { AppTeardownHook } from './app.js';
 export type { UrlValuePreprocessor, UrlDefaultsFunction } from './scaffold.js';
 export type { BlueprintRegistrationOptions } from './blueprint.js';
+export { View, MethodView, type ViewDecorator, type ViewClass, type ClassView } from './views.js';
