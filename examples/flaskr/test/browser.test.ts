@@ -56,7 +56,7 @@ describe.skipIf(!present && !required)('flaskr in headless Chromium', () => {
       expect(await page.title()).toBe('Posts - Flaskr');
       expect(await page.textContent('nav')).toMatch(/Register\s+Log In/);
       // the stylesheet from static/ is applied: the nav bar is lightgray (style.css)
-      expect(await page.$eval('nav', (el) => getComputedStyle(el).backgroundColor)).toBe('rgb(211, 211, 211)');
+      expect(await page.evaluate("getComputedStyle(document.querySelector('nav')).backgroundColor")).toBe('rgb(211, 211, 211)');
       await shot(page, 'index-anonymous');
 
       // register; a taken name is refused with the flashed message
