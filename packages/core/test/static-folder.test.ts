@@ -137,6 +137,19 @@ describe("the app's static folder", () => {
     expect(app.appContext(() => urlFor('static', { filename: 'hello.txt' }))).toBe('http://example.com/static/hello.txt');
   });
 
+  it('sendFile takes a file: URL; other methods than GET and HEAD get the file without conditional handling', async () => {
+    const app = new App({ rootPath: '/' });
+    app.route('/doc', { methods: ['GET', 'POST'] })(() => sendFile(new URL(`file://${join(root, 'docs', 'readme.txt')}`)));
+    const client = app.testClient();
+    const get = await client.get('/doc');
+    expect(get.text).toBe('read me\n');
+    expect(get.headers.get('accept-ranges')).toBe('bytes');
+    const post = await client.post('/doc', { headers: { Range: 'bytes=0-1', 'If-None-Match': get.headers.get('etag')! } });
+    expect(post.status).toBe(200);
+    expect(post.text).toBe('read me\n');
+    expect(post.headers.get('accept-ranges')).toBeNull();
+  });
+
   it('sendFile needs a request: outside one it says so', async () => {
     const app = new App({ rootPath: root });
     await expect(app.appContext(() => sendFile('static/hello.txt'))).rejects.toThrow(OutsideContextError);

@@ -180,19 +180,23 @@ function describe(ctx: RequestContext, options: SendFileOptions, facts: FileFact
     headers.push(['Expires', httpDate(new Date((Math.floor(Date.now() / 1000) + seconds) * 1000))]);
   }
   if (facts.etag !== null) headers.push(['ETag', facts.etag]);
-  if (options.conditional !== false) headers.push(['Accept-Ranges', 'bytes']);
+  // Werkzeug's make_conditional, which says so, runs for GET and HEAD only.
+  if (options.conditional !== false && isConditionalMethod(ctx.request.method)) headers.push(['Accept-Ranges', 'bytes']);
   return headers;
 }
 
 /** Conditional and range handling applies to GET and HEAD, as in Werkzeug's `make_conditional`. */
 function conditionalOutcome(ctx: RequestContext, options: SendFileOptions, headers: Array<[string, string]>, size: number | null): Outcome {
-  const method = ctx.request.method;
-  if (options.conditional === false || (method !== 'GET' && method !== 'HEAD')) return { status: 200 };
+  if (options.conditional === false || !isConditionalMethod(ctx.request.method)) return { status: 200 };
   return evaluate(ctx.request.raw.headers, {
     etag: valueOf(headers, 'ETag'),
     lastModified: valueOf(headers, 'Last-Modified'),
     size,
   });
+}
+
+function isConditionalMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
 }
 
 /** Headers a 304 leaves out (they describe a body it does not have); Werkzeug also drops Expires, which RFC 9110 §15.4.5 keeps. */
