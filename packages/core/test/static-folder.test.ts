@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App, Blueprint, OutsideContextError, sendFile, urlFor } from '@micro/core';
@@ -148,6 +149,22 @@ describe("the app's static folder", () => {
     expect(post.status).toBe(200);
     expect(post.text).toBe('read me\n');
     expect(post.headers.get('accept-ranges')).toBeNull();
+  });
+
+  it('a stream sendFile cannot send (no name to type it by, a 412) is closed, not left open', async () => {
+    const app = new App({ rootPath: root, config: { TESTING: true } });
+    const streams: Readable[] = [];
+    const stream = () => {
+      const s = Readable.from(['0123456789']);
+      streams.push(s);
+      return s;
+    };
+    app.get('/untyped', () => sendFile(stream()));
+    app.get('/typed', () => sendFile(stream(), { mimetype: 'text/plain', etag: 'v1' }));
+    const client = app.testClient();
+    await expect(client.get('/untyped')).rejects.toThrow(/Unable to detect the MIME type/);
+    expect((await client.get('/typed', { headers: { 'If-Match': '"v2"' } })).status).toBe(412);
+    expect(streams.map((s) => s.destroyed)).toEqual([true, true]);
   });
 
   it('sendFile needs a request: outside one it says so', async () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import etagOf from 'etag';
 import { currentRequestContext, type RequestContext } from '../context.js';
 import { HTTPException, NotFound } from '../errors.js';
+import { closeBody } from '../node/write-response.js';
 import { Response, withCharset, type ResponseBody } from '../response.js';
 import { evaluate, type Outcome } from './conditional.js';
 import { contentDisposition } from './content-disposition.js';
@@ -41,6 +42,7 @@ export interface SendFileOptions {
 
 /** Files up to this size are read whole and sent in one write; larger ones are streamed in chunks of this size. */
 const READ_WHOLE_MAX = CHUNK_SIZE;
+
 /**
  * Send a file (Flask's `send_file`, with Werkzeug 3.1's semantics): its type
  * guessed from its name, `Content-Disposition` with the name (RFC 5987
@@ -119,7 +121,17 @@ async function fileResponse(ctx: RequestContext, handle: FileHandle, path: strin
   return finish(outcome, headers, body, size);
 }
 
-async function sendData(ctx: RequestContext, source: Exclude<SendFileSource, string | URL>, options: SendFileOptions): Promise<Response> {
+function sendData(ctx: RequestContext, source: Exclude<SendFileSource, string | URL>, options: SendFileOptions): Response {
+  try {
+    return dataResponse(ctx, source, options);
+  } catch (err) {
+    // No response will carry the stream: release it (a file it reads, a generator's resources).
+    if (!(source instanceof Uint8Array)) closeBody(source as AsyncIterable<unknown>);
+    throw err;
+  }
+}
+
+function dataResponse(ctx: RequestContext, source: Exclude<SendFileSource, string | URL>, options: SendFileOptions): Response {
   if (options.asAttachment && options.downloadName === undefined) {
     throw new TypeError("No name provided for attachment. Either set 'downloadName' or pass a path instead of data.");
   }
