@@ -117,6 +117,8 @@ export class App extends Scaffold {
   logger: Logger = new AppLogger(this);
   /** Run when each app context ends; register with `teardownAppcontext`. */
   readonly teardownAppcontextFuncs: AppTeardownHook[] = [];
+  /** Run once by `close()`, last registered first; register with `onClose`. */
+  private readonly closeFuncs: Array<() => unknown> = [];
   /** The app's own commands, run as `micro <name>` (Flask's `app.cli`). */
   readonly cli = new AppCli();
   /** Template filters by name, for `@micro/templates`; register with `templateFilter`. */
@@ -331,6 +333,28 @@ export class App extends Scaffold {
     return (this.cachedHandler ??= requestListener(this));
   }
 
+  /**
+   * Register `fn` to run when the app closes: when the server from `listen()`
+   * closes (its `close()`, SIGTERM, SIGINT) or on `app.close()`. Extensions
+   * release what they opened themselves here, e.g. a session store's connection.
+   */
+  onClose<F extends () => unknown>(fn: F): F {
+    if (typeof fn !== 'function') throw new TypeError('onClose() registers a function');
+    this.closeFuncs.push(fn);
+    return fn;
+  }
+
+  /** Run the `onClose` functions, last registered first, each once; a failure is logged and the rest still run. */
+  async close(): Promise<void> {
+    for (const fn of this.closeFuncs.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        this.logger.error('an onClose function failed:', err);
+      }
+    }
+  }
+
   /** Serve the app: `await app.listen(5000)`; the result closes gracefully. */
   listen(port = 5000, host = '127.0.0.1', options: ListenOptions = {}): Promise<MicroServer> {
     // Under the micro CLI the CLI serves the app; the module's own listen() is ignored, as Flask's app.run() under `flask run`.
@@ -378,7 +402,7 @@ export class App extends Scaffold {
    * what is a promise, so a synchronous view goes through in one turn.
    */
   private async runRequest(ctx: StatefulContext, send: SendResponse, propagate: boolean): Promise<void> {
-    let response: Response;
+    let response: Response | undefined;
     try {
       let rv: unknown;
       try {
@@ -398,6 +422,7 @@ export class App extends Scaffold {
       const processed = this.processResponse(ctx, response);
       response = isPromiseLike(processed) ? await processed : processed;
     } catch (err) {
+      response?.close(); // finalizing failed: an error page replaces it
       if (propagate && !(err instanceof HTTPException) && this.propagatesExceptions()) {
         ctx[ERROR] = err;
         await this.teardown(ctx);
@@ -514,13 +539,17 @@ export class App extends Scaffold {
   }
 
   private async runAfterRequestHooks(ctx: StatefulContext, response: Response): Promise<Response> {
-    for (const fn of ctx.afterThisRequestFuncs ?? NO_HOOKS) response = (await fn(response)) ?? response;
+    // A response a hook replaces is closed: its file or generator is released now, not by the GC.
+    const replace = (rv: unknown): void => {
+      if (rv instanceof Response && rv !== response) {
+        response.close();
+        response = rv;
+      }
+    };
+    for (const fn of ctx.afterThisRequestFuncs ?? NO_HOOKS) replace(await fn(response));
     for (const scaffold of [...ctx[BLUEPRINTS], this]) {
       const hooks = scaffold.afterRequestFuncs;
-      for (let i = hooks.length - 1; i >= 0; i--) {
-        const rv = await hooks[i]!(response, ctx);
-        if (rv instanceof Response) response = rv;
-      }
+      for (let i = hooks.length - 1; i >= 0; i--) replace(await hooks[i]!(response, ctx));
     }
     await this.saveSession(ctx, response);
     return response;

@@ -86,6 +86,16 @@ export class Response {
     return this.setCookie(name, '', { path: '/', ...options, expires: 0, maxAge: 0 });
   }
 
+  /**
+   * Release a body that will not be sent (a file handle, a generator): for a
+   * response replaced by an after-request hook or an error page, or answered
+   * without a body (HEAD, 304). A no-op for text and bytes.
+   */
+  close(): void {
+    const body = this.body;
+    if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array)) closeBody(body);
+  }
+
   /** The whole body as a Buffer (consumes a stream body). */
   async getData(): Promise<Buffer> {
     const body = this.body;
@@ -100,6 +110,13 @@ export class Response {
     this.body = data;
     return data;
   }
+}
+
+/** Release a streamed body without reading it: a stream is destroyed, a generator returned. */
+export function closeBody(body: AsyncIterable<unknown>): void {
+  const stream = body as { destroy?: () => void; return?: () => unknown };
+  if (typeof stream.destroy === 'function') stream.destroy();
+  else if (typeof (body as AsyncGenerator).return === 'function') void Promise.resolve((body as AsyncGenerator).return(undefined)).catch(() => {});
 }
 
 /** `text/*`, JSON-ish and XML-ish types get an explicit UTF-8 charset, as Werkzeug does. */

@@ -163,3 +163,38 @@ describe('makeResponse', () => {
     expect(() => r.setCookie('c', 'x\r\ny')).toThrow();
   });
 });
+
+describe('a response that is never sent releases its body', () => {
+  const streamed = () => {
+    const body = new Readable({ read() {} }); // never ends on its own: a file being read, say
+    return body;
+  };
+
+  it('when an after-request hook replaces it', async () => {
+    const app = quietApp();
+    const bodies: Readable[] = [];
+    app.get('/file', function file() {
+      const body = streamed();
+      bodies.push(body);
+      return new Response(body);
+    });
+    app.afterRequest(() => new Response('replaced'));
+    expect((await app.testClient().get('/file')).text).toBe('replaced');
+    expect(bodies[0]!.destroyed).toBe(true);
+  });
+
+  it('when finalizing fails and an error page replaces it', async () => {
+    const app = quietApp();
+    const bodies: Readable[] = [];
+    app.get('/file', function file() {
+      const body = streamed();
+      bodies.push(body);
+      return new Response(body);
+    });
+    app.afterRequest(() => {
+      throw new Error('hook failed');
+    });
+    expect((await app.testClient().get('/file')).status).toBe(500);
+    expect(bodies[0]!.destroyed).toBe(true);
+  });
+});

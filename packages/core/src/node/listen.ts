@@ -65,7 +65,8 @@ export async function listen(app: App, port: number, host: string, options: List
       timer.unref();
       server.close(() => {
         clearTimeout(timer);
-        resolve();
+        // Then what the app opened for its requests (app.onClose), e.g. a session store's connection.
+        void app.close().then(resolve);
       });
       server.closeIdleConnections();
     }));

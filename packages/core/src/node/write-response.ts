@@ -23,13 +23,13 @@ export function writeResponse(res: ServerResponse, response: Response, isHead: b
     // node drops a HEAD response's body itself; do not even hand it over.
     if (isHead || body === null || hasNoBody(status)) res.end();
     else res.end(body);
-    if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array)) closeBody(body);
+    response.close(); // a streamed body of a status that has none
     return;
   }
   res.writeHead(status, raw);
   if (isHead) {
     res.end();
-    closeBody(body);
+    response.close();
     return;
   }
   return streamBody(res, body);
@@ -74,11 +74,4 @@ export function impliedContentLength(response: Response): number | null {
   if (body === null) return 0;
   if (typeof body === 'string') return Buffer.byteLength(body);
   return body instanceof Uint8Array ? body.byteLength : null;
-}
-
-/** A body that will not be read (HEAD, or a status without one): release what holds it (a file, a generator). */
-export function closeBody(body: AsyncIterable<unknown>): void {
-  const stream = body as { destroy?: () => void; return?: () => unknown };
-  if (typeof stream.destroy === 'function') stream.destroy();
-  else if (typeof (body as AsyncGenerator).return === 'function') void Promise.resolve((body as AsyncGenerator).return(undefined)).catch(() => {});
 }

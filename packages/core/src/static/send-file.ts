@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import etagOf from 'etag';
 import { currentRequestContext, type RequestContext } from '../context.js';
 import { HTTPException, NotFound } from '../errors.js';
-import { closeBody } from '../node/write-response.js';
+import { closeBody } from '../response.js';
 import { Response, withCharset, type ResponseBody } from '../response.js';
 import { evaluate, type Outcome } from './conditional.js';
 import { contentDisposition } from './content-disposition.js';

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { App } from '../app.js';
-import { closeBody, hasNoBody, impliedContentLength } from '../node/write-response.js';
+import { hasNoBody, impliedContentLength } from '../node/write-response.js';
 import { Request } from '../request.js';
 import type { Response } from '../response.js';
 import type { PreparedRequest, TestExchange, TestTransport } from './test-client.js';
@@ -84,7 +84,7 @@ async function collect(response: Response, isHead: boolean): Promise<TestExchang
   const length = impliedContentLength(response);
   if (length !== null) headers.set('Content-Length', String(length));
   if (isHead || hasNoBody(status) || body === null) {
-    if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array)) closeBody(body);
+    response.close();
     return { status, headers, body: Buffer.alloc(0) };
   }
   return { status, headers, body: await response.getData() };
