@@ -42,11 +42,22 @@ export interface AppOptions {
   /**
    * The app's folder (Flask's `root_path`): the static folder, templates and
    * relative paths given to `config.fromFile` and `sendFile` are found from
-   * here; `app.rootPath` and `app.config.rootPath` are this. Flask takes the
+   * here; `config.rootPath` too, unless `instanceRelativeConfig`. Flask takes the
    * folder of the app's module; pass `import.meta.dirname` for that.
    * Default: `process.cwd()`.
    */
   rootPath?: string;
+  /**
+   * The instance folder (Flask's `instance_path`): files that belong to one
+   * deployment and stay out of version control (config, a SQLite database).
+   * micro does not create it. Default: `instance` under `rootPath`.
+   */
+  instancePath?: string;
+  /**
+   * Resolve `config.fromFile` paths against `instancePath` instead of
+   * `rootPath` (Flask's `instance_relative_config`). Default: false.
+   */
+  instanceRelativeConfig?: boolean;
   /**
    * The folder of static files, relative to `rootPath`, served at
    * `staticUrlPath` by the `static` endpoint (`urlFor('static', { filename })`).
@@ -139,6 +150,11 @@ export class App extends Scaffold {
   /** blueprintsOf's answer per endpoint; endpoints are a fixed set, so this stays small. */
   private readonly blueprintChains = new Map<string, readonly Blueprint[]>();
 
+  private rootPathValue: string;
+  private readonly instanceRelativeConfig: boolean;
+  /** The instance folder (see `AppOptions.instancePath`). */
+  readonly instancePath: string;
+
   /** The URL path of the static route; null without a static folder. */
   readonly staticUrlPath: string | null;
   /** The only host the static route answers (`staticHost`), or null for any. */
@@ -148,7 +164,10 @@ export class App extends Scaffold {
   constructor(options: AppOptions = {}) {
     super();
     this.name = options.name ?? 'micro';
-    this.config = new Config(undefined, { rootPath: resolve(options.rootPath ?? process.cwd()) });
+    this.rootPathValue = resolve(options.rootPath ?? process.cwd());
+    this.instancePath = resolve(this.rootPathValue, options.instancePath ?? 'instance');
+    this.instanceRelativeConfig = options.instanceRelativeConfig ?? false;
+    this.config = new Config(undefined, { rootPath: options.instanceRelativeConfig ? this.instancePath : this.rootPathValue });
     if (options.config) this.config.fromObject(options.config);
     // As Flask: the route exists whenever a folder is configured, whether or not it exists yet.
     const folder = (this.staticFolderOption = options.staticFolder === undefined ? 'static' : options.staticFolder);
@@ -159,12 +178,13 @@ export class App extends Scaffold {
     }
   }
 
-  /** The app's folder (see `AppOptions.rootPath`); the same as `config.rootPath`. */
+  /** The app's folder (see `AppOptions.rootPath`): static files, templates and relative `sendFile` paths are found from here. */
   get rootPath(): string {
-    return this.config.rootPath;
+    return this.rootPathValue;
   }
   set rootPath(value: string) {
-    this.config.rootPath = resolve(value);
+    this.rootPathValue = resolve(value);
+    if (!this.instanceRelativeConfig) this.config.rootPath = this.rootPathValue;
   }
 
   /** The static folder's absolute path, or null when the app has none. */

@@ -200,3 +200,22 @@ describe('fromPrefixedEnv', () => {
     expect(() => config.validate()).toThrow('Config key DEBUG must be a boolean; got 1 (number).');
   });
 });
+
+describe('the instance folder (Flask instance_path, instance_relative_config)', () => {
+  it('defaults to instance/ under rootPath; config files resolve against rootPath', () => {
+    const app = new App({ rootPath: root });
+    expect(app.instancePath).toBe(join(root, 'instance'));
+    file('settings.json', '{"DATABASE": "from-root"}');
+    expect(app.config.fromFile('settings.json')).toBe(true);
+    expect(app.config.DATABASE).toBe('from-root');
+  });
+
+  it('with instanceRelativeConfig, config files resolve against the instance folder; static files still against rootPath', () => {
+    const app = new App({ rootPath: root, instanceRelativeConfig: true });
+    file('instance/config.json', '{"DATABASE": "from-instance", "SECRET_KEY": "deploy"}');
+    expect(app.config.fromFile('config.json')).toBe(true);
+    expect([app.config.DATABASE, app.config.SECRET_KEY]).toEqual(['from-instance', 'deploy']);
+    expect(app.staticFolder).toBe(join(root, 'static'));
+    expect(new App({ rootPath: root, instancePath: '/srv/app-instance' }).instancePath).toBe('/srv/app-instance');
+  });
+});

@@ -20,7 +20,7 @@ import { strftime } from './strftime.js';
 import { tojson } from './tojson.js';
 
 export interface TemplatesOptions {
-  /** The app's template folder: absolute, a `file:` URL, or relative to `app.config.rootPath`. Default: `'templates'`. */
+  /** The app's template folder: absolute, a `file:` URL, or relative to `app.rootPath`. Default: `'templates'`. */
   templateFolder?: string | URL;
   /**
    * Templates whose name ends with one of these are autoescaped; others
@@ -133,7 +133,7 @@ export class Templates {
 
   /** The folders searched for templates, in order: the app's, then each blueprint's that has one. */
   searchPath(): string[] {
-    const root = this.app.config.rootPath;
+    const root = this.app.rootPath;
     const folders = [folderPath(root, this.options.templateFolder ?? 'templates')];
     for (const bp of this.app.blueprints.values()) {
       if (bp.templateFolder !== null) folders.push(folderPath(root, bp.templateFolder));

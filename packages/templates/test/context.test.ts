@@ -11,7 +11,7 @@ import { folderWith } from './helpers.js';
 
 function newApp(files: Record<string, string> = {}): App {
   const app = new App({ config: { TESTING: true, SECRET_KEY: 'test' } });
-  app.config.rootPath = folderWith(Object.fromEntries(Object.entries(files).map(([n, t]) => [`templates/${n}`, t])));
+  app.rootPath = folderWith(Object.fromEntries(Object.entries(files).map(([n, t]) => [`templates/${n}`, t])));
   templates(app);
   return app;
 }

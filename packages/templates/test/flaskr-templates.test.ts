@@ -48,7 +48,7 @@ const normalize = (html: string) => html.replaceAll('&#34;', '&quot;').replace(/
 /** flaskr's URL map, and a /render route that renders one case as flaskr's views would. */
 function flaskrApp(templateFolders: { app: string; fallback?: string }): { app: App; cases: Map<string, CaseSpec> } {
   const app = new App({ config: { TESTING: true, SECRET_KEY: 'dev' } });
-  app.config.rootPath = fixtures;
+  app.rootPath = fixtures;
   sessions(app);
   templates(app, { templateFolder: templateFolders.app });
   const stub = () => '';

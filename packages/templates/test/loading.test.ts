@@ -34,7 +34,7 @@ describe('template folders', () => {
       'admin/templates/admin/index.html': 'admin index',
     });
     const app = new App();
-    app.config.rootPath = root;
+    app.rootPath = root;
     templates(app);
     app.registerBlueprint(new Blueprint('shop', { templateFolder: 'shop/templates' }));
     app.registerBlueprint(new Blueprint('admin', { templateFolder: pathToFileURL(join(root, 'admin/templates/')) }));
@@ -47,7 +47,7 @@ describe('template folders', () => {
   it('takes another app folder, absolute or relative to the root path', async () => {
     const root = folderWith({ 'views/a.html': 'views' });
     const app = new App();
-    app.config.rootPath = root;
+    app.rootPath = root;
     templates(app, { templateFolder: 'views' });
     expect(await render(app, 'a.html')).toBe('views');
     templates(app, { templateFolder: join(root, 'views') });
@@ -57,7 +57,7 @@ describe('template folders', () => {
   it('a missing template is TemplateNotFound naming it and every folder searched', async () => {
     const root = folderWith({ 'templates/base.html': 'x' });
     const app = new App();
-    app.config.rootPath = root;
+    app.rootPath = root;
     templates(app);
     app.registerBlueprint(new Blueprint('bp', { templateFolder: '/srv/bp-templates' }));
     const err = await renderError(app, 'blog/missing.html');
@@ -83,7 +83,7 @@ describe('template folders', () => {
   it("never reads outside the folders: '..' names are not found", async () => {
     const root = folderWith({ 'secret.txt': 'secret', 'templates/a.txt': "{% include '../secret.txt' %}", 'templates/x/y.txt': 'ok' });
     const app = new App();
-    app.config.rootPath = root;
+    app.rootPath = root;
     templates(app);
     expect(await renderError(app, '../secret.txt')).toBeInstanceOf(TemplateNotFound);
     expect(await renderError(app, 'x/../../secret.txt')).toBeInstanceOf(TemplateNotFound);
@@ -105,7 +105,7 @@ describe('errors name the file and line', () => {
     const app = appWith({ 'bad.html': 'ok\n{% if x %}\n  {{ x }\n{% endif %}' });
     const err = (await renderError(app, 'bad.html')) as TemplateSyntaxError;
     expect(err).toBeInstanceOf(TemplateSyntaxError);
-    expect([err.templateName, err.filename, err.lineno]).toEqual(['bad.html', join(app.config.rootPath, 'templates/bad.html'), 3]);
+    expect([err.templateName, err.filename, err.lineno]).toEqual(['bad.html', join(app.rootPath, 'templates/bad.html'), 3]);
     expect(err.message).toMatch(/^expected variable end\n {2}in template "bad\.html" \(.*templates\/bad\.html\), line 3, column \d+$/);
   });
 
@@ -174,7 +174,7 @@ describe('cache and auto reload', () => {
   it('loads a template once: a changed file is not read again without DEBUG', async () => {
     const app = appWith({ 'a.html': 'one', 'b.html': "{% include 'a.html' %}" });
     expect(await render(app, 'b.html')).toBe('one');
-    writeFileSync(join(app.config.rootPath, 'templates/a.html'), 'two');
+    writeFileSync(join(app.rootPath, 'templates/a.html'), 'two');
     expect(await render(app, 'b.html')).toBe('one');
     expect(await render(app, 'a.html')).toBe('one');
   });
@@ -183,9 +183,9 @@ describe('cache and auto reload', () => {
     const app = appWith({ 'a.html': 'one', 'b.html': "[{% include 'a.html' %}]" });
     app.config.DEBUG = true;
     expect(await render(app, 'b.html')).toBe('[one]');
-    writeFileSync(join(app.config.rootPath, 'templates/a.html'), 'two');
+    writeFileSync(join(app.rootPath, 'templates/a.html'), 'two');
     expect(await render(app, 'b.html')).toBe('[two]');
-    writeFileSync(join(app.config.rootPath, 'templates/b.html'), "({% include 'a.html' %})");
+    writeFileSync(join(app.rootPath, 'templates/b.html'), "({% include 'a.html' %})");
     expect(await render(app, 'b.html')).toBe('(two)');
   });
 
@@ -193,11 +193,11 @@ describe('cache and auto reload', () => {
     const app = appWith({ 'a.html': 'one' });
     app.config.TEMPLATES_AUTO_RELOAD = true;
     expect(await render(app, 'a.html')).toBe('one');
-    writeFileSync(join(app.config.rootPath, 'templates/a.html'), 'two');
+    writeFileSync(join(app.rootPath, 'templates/a.html'), 'two');
     expect(await render(app, 'a.html')).toBe('two');
     app.config.DEBUG = true;
     app.config.TEMPLATES_AUTO_RELOAD = false;
-    writeFileSync(join(app.config.rootPath, 'templates/a.html'), 'three');
+    writeFileSync(join(app.rootPath, 'templates/a.html'), 'three');
     expect(await render(app, 'a.html')).toBe('two');
   });
 
@@ -205,14 +205,14 @@ describe('cache and auto reload', () => {
     const app = appWith({ 'a.html': '{{ x }' });
     app.config.DEBUG = true;
     expect(await renderError(app, 'a.html')).toBeInstanceOf(TemplateSyntaxError);
-    writeFileSync(join(app.config.rootPath, 'templates/a.html'), '{{ x }}');
+    writeFileSync(join(app.rootPath, 'templates/a.html'), '{{ x }}');
     expect(await render(app, 'a.html', { x: 'fixed' })).toBe('fixed');
   });
 });
 
 function appWith(files: Record<string, string>): App {
   const app = new App();
-  app.config.rootPath = folderWith(Object.fromEntries(Object.entries(files).map(([n, t]) => [`templates/${n}`, t])));
+  app.rootPath = folderWith(Object.fromEntries(Object.entries(files).map(([n, t]) => [`templates/${n}`, t])));
   templates(app);
   return app;
 }

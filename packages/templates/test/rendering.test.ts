@@ -10,7 +10,7 @@ import { folderWith } from './helpers.js';
 
 function appWith(files: Record<string, string>): App {
   const app = new App({ config: { TESTING: true } });
-  app.config.rootPath = folderWith(Object.fromEntries(Object.entries(files).map(([n, t]) => [`templates/${n}`, t])));
+  app.rootPath = folderWith(Object.fromEntries(Object.entries(files).map(([n, t]) => [`templates/${n}`, t])));
   templates(app);
   return app;
 }
@@ -107,7 +107,7 @@ describe('autoescape', () => {
 
   it('the autoescaped extensions can be chosen', async () => {
     const app = new App();
-    app.config.rootPath = folderWith({ 'templates/a.html': '{{ t }}', 'templates/a.jinja': '{{ t }}' });
+    app.rootPath = folderWith({ 'templates/a.html': '{{ t }}', 'templates/a.jinja': '{{ t }}' });
     templates(app, { autoescapeExtensions: ['.jinja'] });
     expect(await page(app, async () => (await renderTemplate('a.html', { t: '<' })) + (await renderTemplate('a.jinja', { t: '<' })))).toBe('<&lt;');
   });

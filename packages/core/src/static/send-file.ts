@@ -62,7 +62,7 @@ const READ_WHOLE_MAX = CHUNK_SIZE;
 export async function sendFile(source: SendFileSource, options: SendFileOptions = {}): Promise<Response> {
   const ctx = currentRequestContext();
   if (typeof source === 'string' || source instanceof URL) {
-    const path = resolve(ctx.app.config.rootPath, typeof source === 'string' ? source : fileURLToPath(source));
+    const path = resolve(ctx.app.rootPath, typeof source === 'string' ? source : fileURLToPath(source));
     return sendPath(ctx, await openFile(path), path, options);
   }
   return sendData(ctx, source, options);
@@ -77,7 +77,7 @@ export async function sendFile(source: SendFileSource, options: SendFileOptions 
  */
 export async function sendFromDirectory(directory: string, path: string, options: SendFileOptions = {}): Promise<Response> {
   const ctx = currentRequestContext();
-  const folder = resolve(ctx.app.config.rootPath, directory);
+  const folder = resolve(ctx.app.rootPath, directory);
   const joined = safeJoin(folder, path);
   if (joined === null) throw new NotFound();
   return sendPath(ctx, await openInside(folder, joined), joined, options);
