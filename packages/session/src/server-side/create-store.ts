@@ -1,7 +1,9 @@
 /**
  * The store for a SESSION_TYPE, built from `app.config` as Flask-Session
- * builds its backends: clients are the ones the user passed in (SESSION_REDIS,
- * SESSION_SQL…); the store never closes them.
+ * builds its backends. A client the user passed in (SESSION_REDIS,
+ * SESSION_SQL…) wins, and the store never closes it; without one, micro opens
+ * a connection from the store's URL key (connect.ts) and closes it with the
+ * app (`app.onClose`).
  */
 import { join } from 'node:path';
 import { ConfigError, type App } from '@micro/core';
@@ -13,6 +15,9 @@ import { RedisStore } from '../stores/redis-store.js';
 import { jsonSerializer, msgpackSerializer, type Serializer } from '../stores/serializers.js';
 import { SqlStore } from '../stores/sql-store.js';
 import type { SessionStore } from '../stores/store.js';
+import { openMemcached, openMongo, openRedis, openSql } from './connect.js';
+import { defaultDriverLoader, type DriverLoader } from './driver-loader.js';
+import type { OpenedStore } from './opened-store.js';
 import { PrefixedStore } from './prefixed-store.js';
 import { checkServerSideKey, SERVER_SIDE_SESSION_TYPES, type ServerSideSessionType } from './server-side-config.js';
 
@@ -24,26 +29,37 @@ export function serializerFor(app: App): Serializer {
   return app.config.SESSION_SERIALIZATION_FORMAT === 'msgpack' ? msgpackSerializer : jsonSerializer;
 }
 
-/** Build the store for `type` from the app's config; throws a ConfigError naming the missing key. */
-export function createStore(type: ServerSideSessionType, app: App): SessionStore {
+/**
+ * Build the store for `type` from the app's config; throws a ConfigError naming
+ * the key at fault, or the driver to install. `loader` finds store drivers.
+ */
+export function createStore(type: ServerSideSessionType, app: App, loader: DriverLoader = defaultDriverLoader): SessionStore {
   const c = app.config;
   const serializer = serializerFor(app);
   const prefix = c.SESSION_KEY_PREFIX;
   switch (type) {
     case 'memory':
       return new MemoryStore({ serializer });
-    case 'redis':
-      return new RedisStore({ client: required(app, 'SESSION_REDIS', type, REDIS_HOWTO), prefix, serializer });
-    case 'memcached':
-      return new MemcachedStore({ client: required(app, 'SESSION_MEMCACHED', type, MEMCACHED_HOWTO), prefix, serializer });
+    case 'redis': {
+      const build = (client: RedisClient) => new RedisStore({ client, prefix, serializer });
+      const client = passed(app, 'SESSION_REDIS', REDIS_HOWTO);
+      return client ? build(client) : opened(app, 'SESSION_REDIS_URL', () => openRedis(app, build, loader));
+    }
+    case 'memcached': {
+      const build = (client: MemcachedClient) => new MemcachedStore({ client, prefix, serializer });
+      const client = passed(app, 'SESSION_MEMCACHED', MEMCACHED_HOWTO);
+      return client ? build(client) : opened(app, 'SESSION_MEMCACHED_SERVERS', () => openMemcached(app, build, loader));
+    }
     case 'sql': {
-      const knex = required(app, 'SESSION_SQL', type, SQL_HOWTO);
-      return prefixed(new SqlStore({ knex, table: c.SESSION_SQL_TABLE, serializer }), prefix);
+      const build = (knex: Knex) => prefixed(new SqlStore({ knex, table: c.SESSION_SQL_TABLE, serializer }), prefix);
+      const knex = passed(app, 'SESSION_SQL', SQL_HOWTO);
+      return knex ? build(knex) : opened(app, 'SESSION_SQL_URL', () => openSql(app, build, loader));
     }
     case 'mongodb': {
-      const client = required(app, 'SESSION_MONGODB', type, MONGODB_HOWTO);
-      const collection = client.db(c.SESSION_MONGODB_DB).collection(c.SESSION_MONGODB_COLLECT);
-      return prefixed(new MongoStore({ collection, serializer }), prefix);
+      const build = (client: MongoClient) =>
+        prefixed(new MongoStore({ collection: client.db(c.SESSION_MONGODB_DB).collection(c.SESSION_MONGODB_COLLECT), serializer }), prefix);
+      const client = passed(app, 'SESSION_MONGODB', MONGODB_HOWTO);
+      return client ? build(client) : opened(app, 'SESSION_MONGODB_URL', () => openMongo(app, build, loader));
     }
     case 'filesystem': {
       const dir = c.SESSION_FILE_DIR ?? join(process.cwd(), DEFAULT_SESSION_FILE_DIR);
@@ -60,17 +76,31 @@ export function createStore(type: ServerSideSessionType, app: App): SessionStore
   }
 }
 
+type RedisClient = NonNullable<App['config']['SESSION_REDIS']>;
+type MemcachedClient = NonNullable<App['config']['SESSION_MEMCACHED']>;
+type Knex = NonNullable<App['config']['SESSION_SQL']>;
+type MongoClient = NonNullable<App['config']['SESSION_MONGODB']>;
+
+/** A connection micro opened itself closes with the app: `server.close()`, SIGTERM, `app.close()`. */
+function opened(app: App, urlKey: string, open: () => OpenedStore): OpenedStore {
+  // sessions(app) runs before the app validates its config: check the URL key here, so a wrong one fails now.
+  const expected = checkServerSideKey(urlKey, app.config.get(urlKey));
+  if (expected !== null) throw new ConfigError(`${urlKey} must be ${expected}.`, [urlKey]);
+  const store = open();
+  app.onClose(() => store.close());
+  return store;
+}
+
 function prefixed(store: SessionStore, prefix: string): SessionStore {
   return prefix ? new PrefixedStore(store, prefix) : store;
 }
 
 type ClientKey = 'SESSION_REDIS' | 'SESSION_MEMCACHED' | 'SESSION_SQL' | 'SESSION_MONGODB';
 
-function required<K extends ClientKey>(app: App, key: K, type: string, howTo: string): NonNullable<App['config'][K]> {
+/** The client passed in under `key`, checked, or null when there is none. */
+function passed<K extends ClientKey>(app: App, key: K, howTo: string): NonNullable<App['config'][K]> | null {
   const value = app.config[key];
-  if (value === null || value === undefined) {
-    throw new ConfigError(`SESSION_TYPE '${type}' needs ${key}: ${howTo}`, [key]);
-  }
+  if (value === null || value === undefined) return null;
   // sessions(app) runs before the app validates its config: check the client here, so a wrong one gets this message.
   const expected = checkServerSideKey(key, value);
   if (expected !== null) throw new ConfigError(`${key} must be ${expected}: ${howTo}`, [key]);

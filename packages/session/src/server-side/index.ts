@@ -6,6 +6,9 @@ export { ServerSideSession, type ServerSideSessionOptions } from './server-side-
 export { serverSession } from './server-session.js';
 export { createStore, serializerFor, DEFAULT_SESSION_FILE_DIR } from './create-store.js';
 export { PrefixedStore } from './prefixed-store.js';
+export { OpenedStore, type OpenedConnection } from './opened-store.js';
+export { defaultDriverLoader, type DriverLoader } from './driver-loader.js';
+export { DEFAULT_REDIS_URL, DEFAULT_MEMCACHED_SERVERS, DEFAULT_MONGODB_URL } from './connect.js';
 export {
   SESSION_ID_SIGNER,
   generateSessionId,

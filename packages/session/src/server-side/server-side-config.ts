@@ -34,16 +34,30 @@ declare module '@micro/core' {
     SESSION_CLEANUP_N_REQUESTS: number | null;
     /** A connected node-redis or ioredis client (or cluster client), for SESSION_TYPE `redis`. Default: `null`. */
     SESSION_REDIS: NodeRedisClientLike | IORedisClientLike | null;
+    /**
+     * Where micro connects when SESSION_REDIS is null; `null` means the `REDIS_URL`
+     * environment variable, else `redis://127.0.0.1:6379`. Default: `null`.
+     */
+    SESSION_REDIS_URL: string | null;
     /** A `memcache-client` MemcacheClient, for SESSION_TYPE `memcached`. Default: `null`. */
     SESSION_MEMCACHED: MemcacheClientLike | null;
+    /** Where micro connects when SESSION_MEMCACHED is null: `'host:port'`, comma-separated for several; `null` means `127.0.0.1:11211`. Default: `null`. */
+    SESSION_MEMCACHED_SERVERS: string | null;
     /** A connected `mongodb` MongoClient, for SESSION_TYPE `mongodb`. Default: `null`. */
     SESSION_MONGODB: MongoClientLike | null;
+    /** Where micro connects when SESSION_MONGODB is null; `null` means `mongodb://127.0.0.1:27017`. Default: `null`. */
+    SESSION_MONGODB_URL: string | null;
     /** Database of the sessions collection. Default: `'micro_session'`. */
     SESSION_MONGODB_DB: string;
     /** Collection of the sessions. Default: `'sessions'`. */
     SESSION_MONGODB_COLLECT: string;
     /** A knex instance (pg, mysql2 or better-sqlite3), for SESSION_TYPE `sql`. Default: `null`. */
     SESSION_SQL: KnexLike | null;
+    /**
+     * Where micro connects when SESSION_SQL is null, through knex: `postgres://…` (pg),
+     * `mysql://…` (mysql2) or `sqlite:///file.db` (better-sqlite3). Default: `null`.
+     */
+    SESSION_SQL_URL: string | null;
     /** Table of the sessions, created if missing. Default: `'sessions'`. */
     SESSION_SQL_TABLE: string;
     /** Directory of session files; `null` means `./micro_session` under the working directory. Default: `null`. */
@@ -73,6 +87,13 @@ const hasMethods = (what: string, ...methods: string[]) => (v: unknown) =>
   methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function')
     ? null
     : what;
+
+const isUrl =
+  (...schemes: string[]) =>
+  (v: unknown) =>
+    typeof v === 'string' && schemes.some((scheme) => v.toLowerCase().startsWith(scheme))
+      ? null
+      : `a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`;
 
 /** A client object cannot come from an environment variable; say so instead of guessing. */
 const notFromEnv = (what: string) => (): never => {
@@ -111,12 +132,20 @@ const KEYS: Record<string, ConfigKeySpec> = {
   },
   // Clients hold connection options (passwords): `secret` keeps them out of errors and toJSON().
   SESSION_REDIS: { default: null, check: nullOr(hasMethods(REDIS, 'multi', 'del')), env: notFromEnv(REDIS), secret: true },
+  // URLs may carry passwords: `secret` as well.
+  SESSION_REDIS_URL: { default: null, check: nullOr(isUrl('redis:', 'rediss:')), env: 'string', secret: true },
+  SESSION_MEMCACHED_SERVERS: {
+    default: null,
+    check: nullOr((v) => (typeof v === 'string' && /^\s*[^\s,:]+:\d+\s*(,\s*[^\s,:]+:\d+\s*)*$/.test(v) ? null : "'host:port', comma-separated for several")),
+    env: 'string',
+  },
   SESSION_MEMCACHED: {
     default: null,
     check: nullOr(hasMethods(MEMCACHED, 'gets', 'cas', 'touch')),
     env: notFromEnv(MEMCACHED),
     secret: true,
   },
+  SESSION_MONGODB_URL: { default: null, check: nullOr(isUrl('mongodb:', 'mongodb+srv:')), env: 'string', secret: true },
   SESSION_MONGODB: { default: null, check: nullOr(hasMethods(MONGODB, 'db')), env: notFromEnv(MONGODB), secret: true },
   SESSION_MONGODB_DB: { default: 'micro_session', check: isName },
   SESSION_MONGODB_COLLECT: { default: 'sessions', check: isName },
@@ -124,6 +153,12 @@ const KEYS: Record<string, ConfigKeySpec> = {
     default: null,
     check: nullOr((v) => (typeof v === 'function' && 'schema' in v && 'client' in v ? null : SQL)),
     env: notFromEnv(SQL),
+    secret: true,
+  },
+  SESSION_SQL_URL: {
+    default: null,
+    check: nullOr(isUrl('postgres:', 'postgresql:', 'mysql:', 'mariadb:', 'sqlite:')),
+    env: 'string',
     secret: true,
   },
   SESSION_SQL_TABLE: {
