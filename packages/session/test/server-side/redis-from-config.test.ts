@@ -4,7 +4,7 @@
  * the server.
  */
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStore, ServerSideSessionInterface } from '../../src/server-side/index.js';
 import { defaultDriverLoader, type DriverLoader } from '../../src/server-side/driver-loader.js';
 import { quietApp } from '../helpers.js';
@@ -28,7 +28,7 @@ describe.skipIf(!redis.available)('SESSION_TYPE redis without a client', () => {
     await admin.connect();
   });
   afterAll(async () => {
-    for (const db of [0, 13, 14]) {
+    for (const db of [0, 12, 13, 14]) {
       await admin.select(db);
       for (const key of await admin.keys(`${prefix}*`)) await admin.del(key);
     }
@@ -69,6 +69,25 @@ describe.skipIf(!redis.available)('SESSION_TYPE redis without a client', () => {
     expect(await clientsOn(13)).toBe(1);
     await server.close();
     expect(await clientsOn(13)).toBe(0);
+  });
+
+  it('SIGTERM closes the server and then the connection, before the process exits', async () => {
+    const app = serverSideApp((a) => {
+      a.config.SESSION_TYPE = 'redis';
+      a.config.SESSION_REDIS_URL = onDb(12);
+      a.config.SESSION_KEY_PREFIX = prefix;
+    });
+    const server = await app.listen(0, '127.0.0.1'); // handles SIGTERM and SIGINT
+    await login(app.testClient());
+    expect(await clientsOn(12)).toBe(1);
+    const exited = new Promise<void>((resolve) => {
+      vi.spyOn(process, 'exit').mockImplementationOnce((() => resolve()) as never);
+    });
+    process.emit('SIGTERM', 'SIGTERM');
+    await exited;
+    expect(server.server.listening).toBe(false);
+    expect(await clientsOn(12)).toBe(0);
+    vi.restoreAllMocks();
   });
 
   it('a SESSION_REDIS_URL nobody listens on answers 503 (store down), not a crash, while the client keeps retrying', async () => {
