@@ -11,20 +11,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_LAUNCH, shouldRunBrowserTest } from '../../../test/chromium.js';
 import { createApp } from '../src/app.js';
 import { initDb } from '../src/db.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-const required = process.env.MICRO_REQUIRE_SERVICES === '1';
+const run = shouldRunBrowserTest('examples/flaskr');
 const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
-if (!present && !required) {
-  const line = '!'.repeat(78);
-  console.warn(`\n${line}\n! SKIPPED: the browser test of examples/flaskr was NOT run: ${CHROMIUM} is missing.\n! Install it with \`apt-get install -y chromium\` (scripts/setup.mjs does), or set\n! MICRO_REQUIRE_SERVICES=1 to make this a failure.\n${line}\n`);
-}
 
-describe.skipIf(!present && !required)('flaskr in headless Chromium', () => {
+describe.skipIf(!run)('flaskr in headless Chromium', () => {
   it('registers, logs in, creates, edits and deletes a post, logs out', async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is required (MICRO_REQUIRE_SERVICES=1) but missing`).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'flaskr-browser-'));
@@ -33,20 +28,7 @@ describe.skipIf(!present && !required)('flaskr in headless Chromium', () => {
     const server = await app.listen(0, '127.0.0.1');
     const base = server.url;
     mkdirSync(artifacts, { recursive: true });
-    const browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await chromium.launchPersistentContext(join(dir, 'profile'), CHROMIUM_LAUNCH);
     let step = 0;
     const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true });
     const submit = (page: Page, path: string) => Promise.all([page.waitForURL(`${base}${path}`), page.click('input[type=submit]')]);

@@ -7,36 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_LAUNCH, shouldRunBrowserTest } from '../../../test/chromium.js';
 import { createApp } from '../src/app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-const required = process.env.MICRO_REQUIRE_SERVICES === '1';
+const run = shouldRunBrowserTest('examples/login');
 
-if (!present && !required) {
-  const line = '!'.repeat(78);
-  console.warn(`\n${line}\n! SKIPPED: the browser test of examples/login was NOT run: ${CHROMIUM} is missing.\n! Install it with \`apt-get install -y chromium\` (scripts/setup.mjs does), or set\n! MICRO_REQUIRE_SERVICES=1 to make this a failure.\n${line}\n`);
-}
 
-describe.skipIf(!present && !required)('the login example in headless Chromium', () => {
+describe.skipIf(!run)('the login example in headless Chromium', () => {
   it('types a name, submits, sees the greeting, logs out', async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is required (MICRO_REQUIRE_SERVICES=1) but missing`).toBe(true);
     const server = await createApp('browser-test-key').listen(0, '127.0.0.1');
     const profile = mkdtempSync(join(tmpdir(), 'micro-login-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await chromium.launchPersistentContext(profile, CHROMIUM_LAUNCH);
     try {
       const page = browser.pages()[0] ?? (await browser.newPage());
       await page.goto(`${server.url}/`);
