@@ -19,6 +19,7 @@ import { openMemcached, openMongo, openRedis, openSql } from './connect.js';
 import { defaultDriverLoader, type DriverLoader } from './driver-loader.js';
 import type { OpenedStore } from './opened-store.js';
 import { PrefixedStore } from './prefixed-store.js';
+import { createFlaskSessionStore } from './create-flask-session-store.js';
 import { checkServerSideKey, SERVER_SIDE_SESSION_TYPES, type ServerSideSessionType } from './server-side-config.js';
 
 /** Where filesystem sessions go when SESSION_FILE_DIR is null (Flask-Session: `./flask_session`). */
@@ -35,6 +36,7 @@ export function serializerFor(app: App): Serializer {
  */
 export function createStore(type: ServerSideSessionType, app: App, loader: DriverLoader = defaultDriverLoader): SessionStore {
   const c = app.config;
+  if (c.SESSION_RECORD_FORMAT === 'flask-session') return createFlaskSessionStore(type, app, loader);
   const serializer = serializerFor(app);
   const prefix = c.SESSION_KEY_PREFIX;
   switch (type) {
@@ -82,7 +84,7 @@ type Knex = NonNullable<App['config']['SESSION_SQL']>;
 type MongoClient = NonNullable<App['config']['SESSION_MONGODB']>;
 
 /** A connection micro opened itself closes with the app: `server.close()`, SIGTERM, `app.close()`. */
-function opened(app: App, urlKey: string, open: () => OpenedStore): OpenedStore {
+export function opened(app: App, urlKey: string, open: () => OpenedStore): OpenedStore {
   // sessions(app) runs before the app validates its config: check the URL key here, so a wrong one fails now.
   const expected = checkServerSideKey(urlKey, app.config.get(urlKey));
   if (expected !== null) throw new ConfigError(`${urlKey} must be ${expected}.`, [urlKey]);
@@ -98,7 +100,7 @@ function prefixed(store: SessionStore, prefix: string): SessionStore {
 type ClientKey = 'SESSION_REDIS' | 'SESSION_MEMCACHED' | 'SESSION_SQL' | 'SESSION_MONGODB';
 
 /** The client passed in under `key`, checked, or null when there is none. */
-function passed<K extends ClientKey>(app: App, key: K, howTo: string): NonNullable<App['config'][K]> | null {
+export function passed<K extends ClientKey>(app: App, key: K, howTo: string): NonNullable<App['config'][K]> | null {
   const value = app.config[key];
   if (value === null || value === undefined) return null;
   // sessions(app) runs before the app validates its config: check the client here, so a wrong one gets this message.

@@ -15,6 +15,9 @@ import type { IORedisClientLike, NodeRedisClientLike } from '../stores/redis-sto
 export const SERVER_SIDE_SESSION_TYPES = ['memory', 'filesystem', 'redis', 'memcached', 'mongodb', 'sql'] as const;
 export type ServerSideSessionType = (typeof SERVER_SIDE_SESSION_TYPES)[number];
 
+/** SESSION_RECORD_FORMAT values: micro's own record layout, or Flask-Session 0.8's (to share sessions with a Flask app). */
+export type SessionRecordFormat = 'micro' | 'flask-session';
+
 /** SESSION_SERIALIZATION_FORMAT values. */
 export type SessionSerializationFormat = 'json' | 'msgpack';
 
@@ -30,6 +33,12 @@ declare module '@micro/core' {
     SESSION_ID_LENGTH: number;
     /** How stored session values are encoded: `'json'` or `'msgpack'`. Default: `'json'`. */
     SESSION_SERIALIZATION_FORMAT: SessionSerializationFormat;
+    /**
+     * How records are laid out in the store: `'micro'`, or `'flask-session'` to store them
+     * exactly as Flask-Session 0.8 does, so a Flask app with the same SECRET_KEY and
+     * SESSION_KEY_PREFIX shares them (docs/server-side-sessions.md). Default: `'micro'`.
+     */
+    SESSION_RECORD_FORMAT: SessionRecordFormat;
     /** Run the store's `cleanup()` once every N requests (stores without native expiry); `null` never. Default: `null`. */
     SESSION_CLEANUP_N_REQUESTS: number | null;
     /** A connected node-redis or ioredis client (or cluster client), for SESSION_TYPE `redis`. Default: `null`. */
@@ -123,6 +132,10 @@ const KEYS: Record<string, ConfigKeySpec> = {
   SESSION_SERIALIZATION_FORMAT: {
     default: 'json',
     check: (v) => (v === 'json' || v === 'msgpack' ? null : "'json' or 'msgpack'"),
+  },
+  SESSION_RECORD_FORMAT: {
+    default: 'micro',
+    check: (v) => (v === 'micro' || v === 'flask-session' ? null : "'micro' or 'flask-session'"),
   },
   SESSION_CLEANUP_N_REQUESTS: {
     default: null,

@@ -84,7 +84,7 @@ export interface RedisStoreOptions {
 const RESP_BLOB_STRING = 36;
 
 // Reply errors that mean "the server can't serve you right now", not "bad command".
-const TRANSIENT_REPLY = /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|BUSY|READONLY|MOVED|ASK)\b/;
+export const TRANSIENT_REPLY = /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|BUSY|READONLY|MOVED|ASK)\b/;
 
 /**
  * The client's command view for the store. node-redis 6 arms an `AbortSignal.timeout`
@@ -228,7 +228,7 @@ export class RedisStore implements SessionStore {
  * The server's error reply inside `err`, if it is one: node-redis throws
  * SimpleError/ErrorReply (MultiErrorReply wraps them for MULTI), ioredis ReplyError.
  */
-function replyError(err: unknown): Error | undefined {
+export function replyError(err: unknown): Error | undefined {
   if (!(err instanceof Error)) return undefined;
   const names: string[] = [];
   for (let p: object | null = Object.getPrototypeOf(err); p && p !== Error.prototype; p = Object.getPrototypeOf(p)) {

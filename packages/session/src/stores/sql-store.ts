@@ -182,7 +182,7 @@ function key(id: string): string {
   return createHash('sha256').update(id).digest('hex');
 }
 
-function dialectOf(knex: KnexLike): 'postgres' | 'mysql' | 'sqlite' | 'other' {
+export function dialectOf(knex: KnexLike): 'postgres' | 'mysql' | 'sqlite' | 'other' {
   const client = knex.client.config.client;
   const name = typeof client === 'string' ? client : String((client as { prototype?: { dialect?: string } })?.prototype?.dialect ?? '');
   if (/^(pg|postgres|postgresql|pgnative|cockroachdb)$/.test(name)) return 'postgres';
@@ -196,7 +196,7 @@ function errCode(err: unknown): string {
   return String(e?.code ?? '');
 }
 
-function isUniqueViolation(err: unknown): boolean {
+export function isUniqueViolation(err: unknown): boolean {
   const code = errCode(err);
   return code === '23505' || code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
 }
@@ -208,7 +208,7 @@ const CONNECTION_CODES = new Set([
 ]);
 
 /** Errors meaning "the database can't be reached or can't serve now", as opposed to a bad query. */
-function isConnectionError(err: unknown): boolean {
+export function isConnectionError(err: unknown): boolean {
   const code = errCode(err);
   // SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57P operator intervention (e.g. pg_terminate_backend).
   if (/^(08|53|57P)/.test(code)) return true;
