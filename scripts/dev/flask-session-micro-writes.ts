@@ -14,30 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '@micro/core';
 import { flash, session, sessions } from '../../packages/session/src/index.js';
-import { BACKENDS, openBackend } from '../../packages/session/test/server-side/flask-session-backends.js';
+import { BACKENDS, microWrites as data, openBackend } from '../../packages/session/test/server-side/flask-session-backends.js';
 import { tag } from '../../packages/session/test/stores/flask-session/fixtures.js';
 
 const fixtures = new URL('../../packages/session/test/fixtures/flask-session-records/', import.meta.url);
 const python = process.argv[2] ?? 'python3';
 const PREFIX = 'fsfix:';
 const SECRET = 'flask-session records secret';
-
-function data(backend: string): Record<string, unknown> {
-  return {
-    user_id: 7,
-    name: 'Zo\u00eb \u2713 from micro',
-    big: 2 ** 40,
-    neg: -3,
-    ratio: 0.5,
-    admin: false,
-    nothing: null,
-    roles: ['a', 'b'],
-    prefs: { theme: 'light', sizes: [4, 5] },
-    raw: new Uint8Array([0, 1, 254, 255]),
-    // A Date is a msgpack timestamp (an aware datetime in Python); the filesystem format keeps plain data only.
-    ...(backend === 'filesystem' ? {} : { when: new Date('2024-05-06T07:08:09.123Z') }),
-  };
-}
 
 const written: Array<Record<string, unknown>> = [];
 const opened = [];

@@ -19,6 +19,24 @@ import { uniqueSuffix, urls } from '../stores/services.js';
 export type BackendName = 'redis' | 'memcached' | 'filesystem' | 'sql:sqlite' | 'sql:postgres' | 'sql:mysql';
 export const BACKENDS: BackendName[] = ['redis', 'memcached', 'filesystem', 'sql:sqlite', 'sql:postgres', 'sql:mysql'];
 
+/** What micro writes in the live check (and the tests, to compare with what Flask verified), before its flash. */
+export function microWrites(backend: BackendName): Record<string, unknown> {
+  return {
+    user_id: 7,
+    name: 'Zo\u00eb \u2713 from micro',
+    big: 2 ** 40,
+    neg: -3,
+    ratio: 0.5,
+    admin: false,
+    nothing: null,
+    roles: ['a', 'b'],
+    prefs: { theme: 'light', sizes: [4, 5] },
+    raw: new Uint8Array([0, 1, 254, 255]),
+    // A Date is a msgpack timestamp (an aware datetime in Python); the filesystem format keeps plain data only.
+    ...(backend === 'filesystem' ? {} : { when: new Date('2024-05-06T07:08:09.123Z') }),
+  };
+}
+
 export interface RawRecord {
   /** The stored bytes: the msgpack blob, or the whole cachelib file. */
   value: Buffer;

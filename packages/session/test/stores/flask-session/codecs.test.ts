@@ -8,7 +8,7 @@ import { decodeSessionBlob, encodeSessionBlob } from '../../../src/stores/flask-
 import { cachelibFileName, decodeCachelibFile, encodeCachelibFile, sessionOf } from '../../../src/stores/flask-session/cachelib-file.js';
 import { dumpPickle, loadPickle, PickleError } from '../../../src/stores/flask-session/pickle.js';
 import { Tuple, tuple } from '../../../src/tuple.js';
-import { flaskWritten, rawOf, tag, untag } from './fixtures.js';
+import { flaskWritten, microWritten, rawOf, tag, untag } from './fixtures.js';
 
 const blobs = flaskWritten.records.filter((r) => r.backend !== 'filesystem');
 const files = flaskWritten.records.filter((r) => r.backend === 'filesystem');
@@ -111,5 +111,21 @@ describe('the pickle subset', () => {
 
   it('refuses a Date on write with a how-to', () => {
     expect(() => dumpPickle({ when: new Date(0) })).toThrow(/toISOString/);
+  });
+});
+
+describe('records micro wrote, read in place by real Flask-Session', () => {
+  it.each(microWritten.records.map((r) => [r.backend, r] as const))('%s: Flask read what micro meant, and micro still writes those bytes', (backend, record) => {
+    expect(record.verified_by_flask).toBe(true);
+    expect(record.flask_read).toEqual(record.micro_wrote);
+    const raw = Buffer.from(record.value, 'base64');
+    if (backend === 'filesystem') {
+      const entry = decodeCachelibFile(raw);
+      expect(tag(entry.value)).toEqual(record.micro_wrote);
+      expect(encodeCachelibFile(entry.value, entry.expiresAtS).equals(raw)).toBe(true);
+    } else {
+      expect(tag(decodeSessionBlob(raw))).toEqual(record.micro_wrote);
+      expect(encodeSessionBlob(untag(record.micro_wrote) as Record<string, unknown>).equals(raw)).toBe(true);
+    }
   });
 });

@@ -63,3 +63,19 @@ export function tag(value: unknown): unknown {
   if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tag(v)]));
   return value;
 }
+
+export interface MicroWrittenRecord {
+  backend: FlaskRecord['backend'];
+  sid: string;
+  key: string;
+  value: string;
+  micro_wrote: Record<string, unknown>;
+  flask_read: Record<string, unknown>;
+  verified_by_flask: boolean;
+}
+
+/** Records micro wrote, read in place by real Flask-Session (scripts/dev/flask-session-micro-writes.ts). */
+export const microWritten = JSON.parse(readFileSync(new URL('micro-written.json', dir), 'utf8')) as {
+  verified_with: Record<string, string>;
+  records: MicroWrittenRecord[];
+};
