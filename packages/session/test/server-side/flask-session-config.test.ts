@@ -1,0 +1,38 @@
+/** SESSION_RECORD_FORMAT: its default, its check, and the set-ups it refuses with a how-to. */
+import { Config, ConfigError, DEFAULT_CONFIG } from '@micro/core';
+import { MemcacheClient } from 'memcache-client';
+import { describe, expect, it } from 'vitest';
+import { sessions } from '../../src/index.js';
+import { ServerSideSessionInterface } from '../../src/server-side/index.js';
+import { CachelibFileStore } from '../../src/stores/flask-session/cachelib-file-store.js';
+import { quietApp } from '../helpers.js';
+
+function appWith(config: Record<string, unknown>) {
+  return quietApp({ config: { SECRET_KEY: 's', SESSION_RECORD_FORMAT: 'flask-session', ...config } });
+}
+
+describe('SESSION_RECORD_FORMAT', () => {
+  it("defaults to micro's own layout", () => {
+    expect(DEFAULT_CONFIG.SESSION_RECORD_FORMAT).toBe('micro');
+  });
+
+  it('validate() names the two values', () => {
+    expect(() => new Config().fromObject({ SESSION_RECORD_FORMAT: 'flask' }).validate()).toThrow("'micro' or 'flask-session'");
+  });
+
+  it("builds Flask-Session's layout for the filesystem, in ./flask_session by default as Flask-Session", () => {
+    const installed = sessions(appWith({ SESSION_TYPE: 'filesystem' })) as ServerSideSessionInterface;
+    expect(installed.store).toBeInstanceOf(CachelibFileStore);
+    expect((installed.store as unknown as { dir: string }).dir).toMatch(/[/\\]flask_session$/);
+  });
+
+  it.each([
+    ['memory', { SESSION_TYPE: 'memory' }, /a memory store has nothing to share/],
+    ['a memcache-client instance', { SESSION_TYPE: 'memcached', SESSION_MEMCACHED: new MemcacheClient({ server: '127.0.0.1:1' }) }, /set SESSION_MEMCACHED_SERVERS/],
+    ['several memcached servers', { SESSION_TYPE: 'memcached', SESSION_MEMCACHED_SERVERS: '127.0.0.1:11211,127.0.0.1:11212' }, /exactly one memcached server/],
+  ])('refuses %s with a how-to', (_, config, message) => {
+    const app = appWith(config);
+    expect(() => sessions(app)).toThrow(ConfigError);
+    expect(() => sessions(app)).toThrow(message);
+  });
+});
