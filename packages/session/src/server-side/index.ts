@@ -50,3 +50,6 @@ export type {
   KnexColumnBuilderLike,
 } from '../stores/knex-like.js';
 export type { MongoCollectionLike, MongoSessionDocLike } from '../stores/mongo-collection-like.js';
+// Flask-Session 0.8's record layouts (SESSION_RECORD_FORMAT 'flask-session').
+export * from '../stores/flask-session/index.js';
+export { FLASK_SESSION_FILE_DIR } from './create-flask-session-store.js';
