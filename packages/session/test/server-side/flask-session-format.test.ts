@@ -154,6 +154,21 @@ for (const name of Object.keys(available) as BackendName[]) {
       expect(payload(name, (await backend.raw(prefix + sid))!.value).equals(foreign)).toBe(true);
     });
 
+    // memcached does not tell an item's expiry; everywhere else the extension is visible.
+    if (name !== 'memcached') it('extends the lifetime of a session that was only read (SESSION_REFRESH_EACH_REQUEST)', async () => {
+      const record = readable.find((r) => r.case === 'login')!;
+      const sid = `touch${record.sid.slice(5)}`;
+      await backend.plant(prefix + sid, payload(name, rawOf(record)), 100);
+      const client = app().testClient();
+      client.cookies.set(COOKIE, sid);
+      const before = Date.now();
+      expect((await client.get('/tagged')).json()).toEqual(record.flask_reads_back);
+      const after = (await backend.raw(prefix + sid))!;
+      expect(after.expiresAtMs).toBeGreaterThanOrEqual(before + LIFETIME_S * 1000 - 1000);
+      // Only the expiry changed: the record is still the bytes Flask-Session wrote.
+      expect(payload(name, after.value).equals(payload(name, rawOf(record)))).toBe(true);
+    });
+
     // Redis and memcached expire keys themselves; the others keep an expiry micro must check.
     if (name !== 'redis' && name !== 'memcached') it('does not read a record whose expiry has passed', async () => {
       const record = readable.find((r) => r.case === 'login')!;

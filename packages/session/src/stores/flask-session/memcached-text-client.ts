@@ -102,9 +102,16 @@ export class MemcachedTextClient {
     if (this.socket) return this.socket;
     const socket = createConnection({ host: this.options.host, port: this.options.port });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => this.fail(new StoreUnavailableError('memcached', err.message, { cause: err })));
-    socket.on('close', () => this.fail(new StoreUnavailableError('memcached', 'the connection closed')));
+    // Events of a socket already dropped (after a timeout) must not fail the commands of its successor.
+    socket.on('data', (chunk: Buffer) => {
+      if (this.socket === socket) this.onData(chunk);
+    });
+    socket.on('error', (err) => {
+      if (this.socket === socket) this.fail(new StoreUnavailableError('memcached', err.message, { cause: err }));
+    });
+    socket.on('close', () => {
+      if (this.socket === socket) this.fail(new StoreUnavailableError('memcached', 'the connection closed'));
+    });
     this.socket = socket;
     return socket;
   }
