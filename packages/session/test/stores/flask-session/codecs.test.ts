@@ -109,6 +109,22 @@ describe('the pickle subset', () => {
     expect(() => loadPickle(Buffer.from(hex, 'hex'))).toThrow(message);
   });
 
+  it('fails every truncation and every single-byte change of a real session file with a PickleError or a value, never anything else', () => {
+    const pickle = rawOf(files.find((r) => r.case === 'login')!).subarray(4);
+    for (let n = 0; n < pickle.length; n++) expect(() => loadPickle(pickle.subarray(0, n))).toThrow(PickleError);
+    for (let i = 0; i < pickle.length; i++) {
+      for (const b of [0x00, 0x28, 0x2e, 0x63, 0x68, 0x94, 0xff]) {
+        const changed = Buffer.from(pickle);
+        changed[i] = b;
+        try {
+          loadPickle(changed);
+        } catch (err) {
+          expect(err).toBeInstanceOf(PickleError);
+        }
+      }
+    }
+  });
+
   it('refuses a Date on write with a how-to', () => {
     expect(() => dumpPickle({ when: new Date(0) })).toThrow(/toISOString/);
   });
