@@ -13,14 +13,18 @@
  *   A naive datetime is written by msgspec as an ISO string and stays a string.
  * - A whole JS number is written as a msgpack int: Python reads `1.0` back as `1`.
  */
-import { decode, encode } from '@msgpack/msgpack';
+import { Decoder, Encoder } from '@msgpack/msgpack';
 import type { SessionData } from '../store.js';
 import { setOwn } from '../store.js';
 
+// One of each, reused: both are synchronous, and building them per call costs more than the work.
+// undefined has no Python counterpart: dropped, as JSON drops it.
+const encoder = new Encoder({ ignoreUndefined: true });
+const decoder = new Decoder();
+
 /** A session as Flask-Session stores it: a msgpack map. */
 export function encodeSessionBlob(data: SessionData): Buffer {
-  // undefined has no Python counterpart: dropped, as JSON drops it.
-  const bytes = encode(data, { ignoreUndefined: true });
+  const bytes = encoder.encode(data);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
@@ -33,7 +37,7 @@ export function decodeSessionBlob(raw: Uint8Array): SessionData | null {
   let value: unknown;
   try {
     // A plain Uint8Array view: bin values then come out as Uint8Array, not Buffer.
-    value = decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
+    value = decoder.decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
   } catch {
     value = decodeJson(raw);
   }
