@@ -22,7 +22,16 @@ const python = process.argv[2] ?? 'python3';
 const PREFIX = 'fsfix:';
 const SECRET = 'flask-session records secret';
 
-const written: Array<Record<string, unknown>> = [];
+interface Written {
+  backend: string;
+  sid: string;
+  key: string;
+  value: string;
+  micro_wrote: unknown;
+  where: Record<string, string | number>;
+}
+
+const written: Written[] = [];
 const opened = [];
 for (const name of BACKENDS) {
   const backend = await openBackend(name);
