@@ -78,6 +78,7 @@ export function createFlaskSessionStore(type: ServerSideSessionType, app: App, l
         prefix,
         threshold: c.SESSION_FILE_THRESHOLD,
         mode: c.SESSION_FILE_MODE,
+        hash: c.SESSION_FILE_HASH,
         onUnreadable,
       });
     case 'memory':

@@ -75,6 +75,11 @@ declare module '@micro/core' {
     SESSION_FILE_THRESHOLD: number;
     /** Permission bits of session files. Default: `0o600`. */
     SESSION_FILE_MODE: number;
+    /**
+     * With SESSION_RECORD_FORMAT 'flask-session': the hash cachelib names session files
+     * with, `'sha256'` (cachelib 0.17+) or `'md5'` (cachelib up to 0.16). Default: `'sha256'`.
+     */
+    SESSION_FILE_HASH: 'sha256' | 'md5';
   }
 }
 
@@ -180,6 +185,10 @@ const KEYS: Record<string, ConfigKeySpec> = {
   },
   SESSION_FILE_DIR: { default: null, check: nullOr(isName), env: 'string' },
   SESSION_FILE_THRESHOLD: { default: 500, check: isCount },
+  SESSION_FILE_HASH: {
+    default: 'sha256',
+    check: (v) => (v === 'sha256' || v === 'md5' ? null : "'sha256' or 'md5'"),
+  },
   SESSION_FILE_MODE: {
     default: 0o600,
     check: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0o777 ? null : 'permission bits such as 0o600'),

@@ -1,8 +1,12 @@
 /** SESSION_RECORD_FORMAT: its default, its check, and the set-ups it refuses with a how-to. */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Config, ConfigError, DEFAULT_CONFIG } from '@micro/core';
 import { MemcacheClient } from 'memcache-client';
 import { describe, expect, it } from 'vitest';
-import { sessions } from '../../src/index.js';
+import { session, sessions } from '../../src/index.js';
 import { ServerSideSessionInterface } from '../../src/server-side/index.js';
 import { CachelibFileStore } from '../../src/stores/flask-session/cachelib-file-store.js';
 import { quietApp } from '../helpers.js';
@@ -24,6 +28,28 @@ describe('SESSION_RECORD_FORMAT', () => {
     const installed = sessions(appWith({ SESSION_TYPE: 'filesystem' })) as ServerSideSessionInterface;
     expect(installed.store).toBeInstanceOf(CachelibFileStore);
     expect((installed.store as unknown as { dir: string }).dir).toMatch(/[/\\]flask_session$/);
+  });
+
+  it('names files with md5 for cachelib up to 0.16 (SESSION_FILE_HASH)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'micro-md5-'));
+    try {
+      const app = appWith({ SESSION_TYPE: 'filesystem', SESSION_FILE_DIR: dir, SESSION_FILE_HASH: 'md5', SESSION_USE_SIGNER: false });
+      sessions(app);
+      app.post('/set', function set() {
+        session.set('k', 1);
+        return 'ok';
+      });
+      const client = app.testClient();
+      await client.post('/set');
+      const sid = client.cookies.get('session')!;
+      expect(existsSync(join(dir, createHash('md5').update(`session:${sid}`).digest('hex')))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('validate() names the two hashes', () => {
+    expect(() => new Config().fromObject({ SESSION_FILE_HASH: 'sha1' }).validate()).toThrow("'sha256' or 'md5'");
   });
 
   it.each([

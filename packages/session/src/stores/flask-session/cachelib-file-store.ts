@@ -44,7 +44,7 @@ export interface CachelibFileStoreOptions {
   threshold?: number;
   /** SESSION_FILE_MODE. Default 0o600. */
   mode?: number;
-  /** The hash cachelib names files with: 'sha256' (cachelib 0.17, the default) or 'md5' (older cachelib). */
+  /** SESSION_FILE_HASH: the hash cachelib names files with, 'sha256' (cachelib 0.17+) or 'md5' (up to 0.16). Default 'sha256'. */
   hash?: CachelibHash;
   /** Clock in ms. Default Date.now. */
   now?: Clock;

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { SessionData } from '../store.js';
 import { dumpPickle, loadPickle, PickleError } from './pickle.js';
 
-/** cachelib's hash for file names: sha256 by default in cachelib 0.17 (older releases used md5). */
+/** cachelib's hash for file names: sha256 by default from cachelib 0.17 on, md5 before (cachelib PR #502). */
 export type CachelibHash = 'sha256' | 'md5';
 
 /** cachelib's names for what is not a cache entry: its item counter and files still being written. */
