@@ -34,7 +34,8 @@ export function createFlaskSessionStore(type: ServerSideSessionType, app: App, l
     case 'redis': {
       const build = (client: NodeRedisRecordClientLike | IORedisRecordClientLike) => new RedisRecordStore({ client, prefix, onUnreadable });
       const client = passed(app, 'SESSION_REDIS', 'pass a connected node-redis or ioredis client.');
-      return client ? build(client as never) : opened(app, 'SESSION_REDIS_URL', () => openRedis(app, build, loader));
+      // Every client SESSION_REDIS accepts (node-redis, ioredis, their cluster clients) has the commands this store sends.
+      return client ? build(client as unknown as NodeRedisRecordClientLike | IORedisRecordClientLike) : opened(app, 'SESSION_REDIS_URL', () => openRedis(app, build, loader));
     }
     case 'memcached': {
       if (c.SESSION_MEMCACHED !== null && c.SESSION_MEMCACHED !== undefined) {
