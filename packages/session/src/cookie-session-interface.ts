@@ -8,6 +8,7 @@ import { BadData, BadPayload } from './errors.js';
 import { Session } from './session.js';
 import { SessionInterface } from './session-interface.js';
 import type { UnsignOptions } from './signer.js';
+import { isVoidedBinding } from './user-binding.js';
 
 /** Turns session data into a cookie value and back; `loads` throws only `BadData`. */
 export interface SessionCookieCodec {
@@ -30,7 +31,8 @@ export abstract class CookieSessionInterface extends SessionInterface<Session> {
     const value = this.getSessionCookie(app, request);
     if (!value) return new Session();
     try {
-      return new Session(codec.loads(value, { maxAge: this.getMaxAge(app) }), { isNew: false });
+      const data = codec.loads(value, { maxAge: this.getMaxAge(app) });
+      return isVoidedBinding(app, data) ? voidedSession() : new Session(data, { isNew: false });
     } catch (err) {
       if (!(err instanceof BadData)) throw err;
       if (err instanceof BadPayload) this.logBadPayload(app, err);
@@ -56,4 +58,11 @@ export abstract class CookieSessionInterface extends SessionInterface<Session> {
     if (codec === null) return;
     this.setSessionCookie(app, response, codec.dumps(session.toMap()), session);
   }
+}
+
+/** An empty session whose save deletes the cookie: its user's sessions were voided (SESSION_VALID_AFTER). */
+function voidedSession(): Session {
+  const session = new Session();
+  session.clear();
+  return session;
 }

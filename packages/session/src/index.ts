@@ -6,6 +6,7 @@ export { DEFAULT_SESSION_TYPE, type SessionType } from './session-config.js';
 export { session } from './session-proxy.js';
 export { Session, PERMANENT_KEY, type SessionOptions } from './session.js';
 export { NullSession } from './null-session.js';
+export { USER_BINDING_KEY, userBindingOf, type UserBinding, type BindUserDetails, type SessionValidAfter } from './user-binding.js';
 export {
   SessionInterface,
   type SameSite,

@@ -10,6 +10,7 @@
  * wrapped: change those by setting the key again.
  */
 import type { SessionData, SessionLike } from '@micro/core';
+import { makeUserBinding, USER_BINDING_KEY, type BindUserDetails } from './user-binding.js';
 
 type Key<T> = keyof T & string;
 
@@ -114,6 +115,15 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
   /** Log out: forget everything; the cookie (and any stored record) is deleted on save. */
   destroy(): void {
     this.clear();
+  }
+
+  /**
+   * Record that this session belongs to `userId` (call it on login, with
+   * `regenerate()`). Server-side sessions are then listed and revocable per
+   * user; cookie sessions are checked against SESSION_VALID_AFTER. See user-binding.ts.
+   */
+  bindUser(userId: string | number, details: BindUserDetails = {}): void {
+    this.set(USER_BINDING_KEY, makeUserBinding(userId, details, Date.now()));
   }
 
   keys(): IterableIterator<string> {

@@ -20,10 +20,13 @@ import { StoreConflictError, StoreUnavailableError } from '../stores/errors.js';
 import type { SessionChanges, SessionData, SessionStore } from '../stores/store.js';
 import { ServerSideSession } from './server-side-session.js';
 import { generateSessionId, SESSION_ID_SIGNER, sessionIdCookieValue, sessionIdFromCookie } from './session-id.js';
+import { isSessionIdHash, sessionIdHash } from './user-session-index.js';
+import { UserSessions, type UserSessionInfo } from './user-sessions.js';
 import './server-side-config.js';
 
 export class ServerSideSessionInterface extends SessionInterface<ServerSideSession> {
   private requestsSinceCleanup = 0;
+  private userSessionsOfStore: UserSessions | undefined;
 
   /** `store` is used as given: build Redis and Memcached stores with the key prefix you want. */
   constructor(readonly store: SessionStore) {
@@ -110,23 +113,80 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
     return new ServiceUnavailable('The session store is unavailable. Please try again in a moment.', { cause: err });
   }
 
+  // --- every session of a user (user-sessions.ts) --------------------------
+
+  /**
+   * The live sessions bound to `userId` with `session.bindUser`, most recently
+   * seen first; `current` marks the asking request's session. Ids are
+   * reported only as id hashes.
+   */
+  async listForUser(app: App, userId: string | number, options: { current?: { readonly sid: string } | null } = {}): Promise<UserSessionInfo[]> {
+    return this.users.list(app, userId, options.current?.sid ?? null).catch((err: unknown) => {
+      throw this.storeFailed(app, err);
+    });
+  }
+
+  /** End the session of `userId` named by `idHash` (from `listForUser`); false when there is none. */
+  async revoke(app: App, userId: string | number, idHash: string): Promise<boolean> {
+    if (!isSessionIdHash(idHash)) return false;
+    const [sid] = await this.users.sessionIds(app, userId, (h) => h === idHash).catch((err: unknown) => {
+      throw this.storeFailed(app, err);
+    });
+    if (sid === undefined) return false;
+    await this.revokeSession(app, userId, sid);
+    return true;
+  }
+
+  /**
+   * Log `userId` out everywhere (after a password change, a stolen laptop),
+   * except the session in `except` (a session or an id hash). Returns how many were ended.
+   */
+  async revokeAllForUser(app: App, userId: string | number, options: { except?: { readonly sid: string } | string | null } = {}): Promise<number> {
+    const except = options.except;
+    const keep = typeof except === 'string' ? except : except ? sessionIdHash(except.sid) : null;
+    const sids = await this.users.sessionIds(app, userId, (h) => h !== keep).catch((err: unknown) => {
+      throw this.storeFailed(app, err);
+    });
+    for (const sid of sids) await this.revokeSession(app, userId, sid);
+    return sids.length;
+  }
+
+  /**
+   * Where every revocation happens: delete the record (its next request, on
+   * any process, starts empty), then its entry in the user's index.
+   */
+  async revokeSession(app: App, userId: string | number, sid: string): Promise<void> {
+    try {
+      await this.store.destroy(sid);
+      await this.users.forget(app, userId, sid);
+    } catch (err) {
+      throw this.storeFailed(app, err);
+    }
+  }
+
+  /** The per-user index over this interface's store. */
+  protected get users(): UserSessions {
+    return (this.userSessionsOfStore ??= new UserSessions(this.store));
+  }
+
   // --- saving ---------------------------------------------------------------
 
   /** The store work for this session, or undefined when there is none (no promise then). */
   private persist(app: App, session: ServerSideSession, response: Response): Promise<void> | undefined {
+    this.users.refreshLastSeen(app, session);
     if (session.destroyPending) return this.saveDestroyed(app, session, response);
     if (session.regeneratePending) return this.saveUnderNewId(app, session, response, !session.isNew);
     if (session.isEmpty()) {
       // Emptied during the request: remove the record and the cookie. Never stored: nothing to do.
       if (session.isNew || !session.modified) return undefined;
-      return this.store.destroy(session.sid).then(() => this.deleteSessionCookie(app, response));
+      return this.users.destroy(app, session, session.sid).then(() => this.deleteSessionCookie(app, response));
     }
     const ttl = this.getStoreTtlMs(app, session);
     if (session.isNew) {
-      return this.store.set(session.sid, plain(session.toMap()), ttl).then(() => this.writeCookie(app, session, response));
+      return this.users.set(app, session.sid, plain(session.toMap()), ttl).then(() => this.writeCookie(app, session, response));
     }
     if (session.modified) {
-      return this.store.apply(session.sid, changesOf(session), ttl).then(() => this.writeCookie(app, session, response));
+      return this.users.apply(app, session, session.sid, changesOf(session), ttl).then(() => this.writeCookie(app, session, response));
     }
     if (this.shouldTouch(app, session)) {
       return this.store.touch(session.sid, ttl).then(() => this.writeCookie(app, session, response));
@@ -138,7 +198,7 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
   /** `destroy()`: the record goes; data written after it starts a new session under a new id. */
   private async saveDestroyed(app: App, session: ServerSideSession, response: Response): Promise<void> {
     if (session.isEmpty()) {
-      if (!session.isNew) await this.store.destroy(session.sid);
+      if (!session.isNew) await this.users.destroy(app, session, session.sid);
       this.deleteSessionCookie(app, response);
       return;
     }
@@ -151,14 +211,14 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
     if (session.isEmpty()) {
       // Nothing to move: drop the old record and cookie, if there were any.
       if (dropOld) {
-        await this.store.destroy(oldId);
+        await this.users.destroy(app, session, oldId);
         this.deleteSessionCookie(app, response);
       }
       return;
     }
     const newId = this.generateSid(app);
-    await this.store.set(newId, plain(session.toMap()), this.getStoreTtlMs(app, session));
-    if (dropOld) await this.store.destroy(oldId);
+    await this.users.set(app, newId, plain(session.toMap()), this.getStoreTtlMs(app, session));
+    if (dropOld) await this.users.destroy(app, session, oldId);
     session.moveTo(newId);
     this.setSessionCookie(app, response, this.cookieValue(app, newId), session);
   }
