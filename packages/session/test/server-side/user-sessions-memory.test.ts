@@ -1,0 +1,3 @@
+import { runUserSessionsSuite } from './user-sessions-suite.js';
+
+runUserSessionsSuite('MemoryStore', async () => ({ type: 'memory', configure() {} }), { sharedAcrossApps: false });
