@@ -11,4 +11,5 @@ describeDocExamples('sessions', new URL('./.docs-examples/', import.meta.url), [
   'session-transaction',
   'bad-cookies',
   'key-rotation',
+  'valid-after',
 ]);
