@@ -166,6 +166,16 @@ export function runUserSessionsSuite(label: string, create: () => Promise<Server
       expect(Object.keys(index)).toEqual([sessionIdHash(newSid)]);
     });
 
+    it('twenty logins of one user at once all land in the index', async () => {
+      const app = makeApp();
+      const alice = user();
+      const clients = Array.from({ length: 20 }, () => app.testClient());
+      const sids = await Promise.all(clients.map((c, i) => signIn(c, alice, `Device ${i}`)));
+      const devices = devicesOf(await clients[0]!.get('/devices'));
+      expect(devices.map((d) => d.idHash).sort()).toEqual(sids.map(sessionIdHash).sort());
+      expect(devices.filter((d) => d.current)).toHaveLength(1);
+    });
+
     it('records "last seen" at most once per SESSION_LAST_SEEN_INTERVAL', async () => {
       const app = makeApp();
       const alice = user();
@@ -190,6 +200,8 @@ export function runUserSessionsSuite(label: string, create: () => Promise<Server
         ['apply', sid],
       ]);
       expect(app.store.calls[2]!.changes).toEqual({ set: { [USER_BINDING_KEY]: { ...binding, seen: expect.any(Number) } }, delete: [] });
+      // The index outlives the record by more than one interval: a record touched since its entry was written still has an index.
+      expect(app.store.calls[1]!.ttlMs! - app.store.calls[2]!.ttlMs!).toBeGreaterThan(2 * 60_000);
       const [device] = devicesOf(await client.get('/devices'));
       expect(Date.parse(device!.lastSeenAt)).toBeGreaterThanOrEqual(before - 1);
       // The entry was refreshed with the record: its expiry moved on too.
@@ -230,20 +242,20 @@ interface Device {
   current: boolean;
 }
 
-function devicesOf(r: { status: number; text: string }): Device[] {
+export function devicesOf(r: { status: number; text: string }): Device[] {
   if (r.status !== 200) throw new Error(`/devices answered ${r.status}: ${r.text}`);
   return (JSON.parse(r.text) as { devices: Device[] }).devices;
 }
 
 /** Log in as `username` from a client that calls itself `userAgent`; returns the new session id. */
-async function signIn(client: AppTestClient, username: string, userAgent: string): Promise<string> {
+export async function signIn(client: AppTestClient, username: string, userAgent: string): Promise<string> {
   const r = await client.post('/sign-in', { form: { username }, headers: { 'user-agent': userAgent } });
   if (r.status !== 200) throw new Error(`sign-in answered ${r.status}: ${r.text}`);
   return sidOf(client)!;
 }
 
 /** The "your devices" routes, as an app would write them with `userSessions`. */
-function withDeviceRoutes(app: TestApp): TestApp {
+export function withDeviceRoutes(app: TestApp): TestApp {
   const userId = () => session.get('username') as string;
   app.post('/sign-in', async function signInView() {
     const username = (await request.form()).get('username')!;
