@@ -166,7 +166,7 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
 
   /** The per-user index over this interface's store. */
   protected get users(): UserSessions {
-    return (this.userSessionsOfStore ??= new UserSessions(this.store));
+    return (this.userSessionsOfStore ??= new UserSessions(this.store, (app, userId, sid) => this.revokeSession(app, userId, sid)));
   }
 
   // --- saving ---------------------------------------------------------------

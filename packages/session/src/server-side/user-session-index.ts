@@ -62,11 +62,7 @@ export function userIndexId(userId: string | number): string {
 export class UserSessionIndex {
   constructor(private readonly store: SessionStore) {}
 
-  /**
-   * Add (or refresh) the entry of `sid`. With `prune`, entries whose record
-   * has expired are dropped in the same write (one read more; done on login,
-   * so the index of a user who logs in often stays small).
-   */
+  /** Add (or refresh) the entry of `sid`, dropping the entries named by `drop` in the same write. */
   async add(
     sealer: SessionIdSealer,
     userId: string | number,
@@ -74,13 +70,12 @@ export class UserSessionIndex {
     expiresAt: number,
     now: number,
     indexTtlMs: number,
-    prune: boolean,
+    drop: readonly string[] = [],
   ): Promise<void> {
     const id = userIndexId(userId);
     const idHash = sessionIdHash(sid);
-    const expired = prune ? (await this.entries(userId)).filter((e) => e.expiresAt <= now && e.idHash !== idHash) : [];
     const entry: StoredEntry = { s: sealer.seal(sid, sealContext(id, idHash)), e: expiresAt, w: now };
-    await this.store.apply(id, { set: { [idHash]: entry }, delete: expired.map((e) => e.idHash) }, indexTtlMs);
+    await this.store.apply(id, { set: { [idHash]: entry }, delete: drop.filter((h) => h !== idHash) }, indexTtlMs);
   }
 
   /** Drop the entries named by `idHashes` (no-op for none). */

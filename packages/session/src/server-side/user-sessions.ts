@@ -44,6 +44,24 @@ declare module '@micro/core' {
   }
 }
 
+declare module '@micro/core' {
+  interface ConfigValues {
+    /**
+     * Server-side sessions bound with `bindUser`: most sessions one user may
+     * have; a login beyond it ends that user's least recently seen session.
+     * `null`: no limit. Default: `100`.
+     */
+    SESSION_MAX_PER_USER: number | null;
+  }
+}
+
+Config.defineKey('SESSION_MAX_PER_USER', {
+  default: 100,
+  check: (v) => (v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1) ? null : 'a whole number ≥ 1, or null'),
+  env: 'integer',
+  nullable: true,
+});
+
 Config.defineKey('SESSION_LAST_SEEN_INTERVAL', {
   default: 60,
   check: (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 86_400 ? null : 'a number of seconds from 0 to 86400'),
@@ -83,8 +101,13 @@ export class UserSessions {
   readonly index: UserSessionIndex;
   private readonly sealers = new KeySetCache((keys) => new SessionIdSealer(keys));
 
+  /**
+   * `revoke` ends a session of a user (the interface's `revokeSession`): used
+   * when a login would take the user over SESSION_MAX_PER_USER.
+   */
   constructor(
     private readonly store: SessionStore,
+    private readonly revoke: (app: App, userId: string | number, sid: string) => Promise<void>,
     private readonly now: () => number = Date.now,
   ) {
     this.index = new UserSessionIndex(store);
@@ -176,9 +199,37 @@ export class UserSessions {
     return lifetime + 2 * app.config.SESSION_LAST_SEEN_INTERVAL * 1000 + 60_000;
   }
 
-  private async addEntry(app: App, binding: UserBinding, sid: string, ttlMs: number, prune: boolean): Promise<void> {
+  /**
+   * Index `sid` for the binding's user. On a login (`fresh`) the same write
+   * drops the entries whose records have surely expired, and beyond
+   * SESSION_MAX_PER_USER the least recently seen sessions are revoked first:
+   * the index of a user who logs in often stays small.
+   */
+  private async addEntry(app: App, binding: UserBinding, sid: string, ttlMs: number, fresh: boolean): Promise<void> {
     const now = this.now();
-    await this.index.add(this.sealer(app), binding.id, sid, now + ttlMs, now, this.indexTtlMs(app, ttlMs), prune);
+    const sealer = this.sealer(app);
+    const drop: string[] = [];
+    if (fresh) {
+      const idHash = sessionIdHash(sid);
+      const others = (await this.index.entries(binding.id)).filter((e) => e.idHash !== idHash);
+      // A record can outlive its entry's expiry by up to one interval of touches.
+      const slack = app.config.SESSION_LAST_SEEN_INTERVAL * 1000;
+      const live: UserIndexEntry[] = [];
+      for (const e of others) {
+        if (e.expiresAt + slack <= now) drop.push(e.idHash);
+        else live.push(e);
+      }
+      const max = app.config.SESSION_MAX_PER_USER;
+      if (max !== null && live.length >= max) {
+        const oldest = live.sort((a, b) => a.writtenAt - b.writtenAt).slice(0, live.length - max + 1);
+        for (const entry of oldest) {
+          const old = this.index.openSid(sealer, binding.id, entry);
+          if (old !== null) await this.revoke(app, binding.id, old);
+          else drop.push(entry.idHash);
+        }
+      }
+    }
+    await this.index.add(sealer, binding.id, sid, now + ttlMs, now, this.indexTtlMs(app, ttlMs), drop);
   }
 
   /** Each entry checked against its record; entries that name nothing live are pruned in one write. */

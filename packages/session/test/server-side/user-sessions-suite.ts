@@ -176,6 +176,23 @@ export function runUserSessionsSuite(label: string, create: () => Promise<Server
       expect(devices.filter((d) => d.current)).toHaveLength(1);
     });
 
+    it('a login beyond SESSION_MAX_PER_USER ends the least recently seen session', async () => {
+      const app = makeApp({ SESSION_MAX_PER_USER: 2 });
+      const alice = user();
+      const [first, second, third] = [app.testClient(), app.testClient(), app.testClient()];
+      const firstSid = await signIn(first, alice, 'First');
+      // Seen ten seconds before the others, whatever the clock's resolution.
+      const indexId = userIndexId(alice);
+      const entry = (await app.store.inner.get(indexId))![sessionIdHash(firstSid)] as { w: number };
+      await app.store.inner.apply(indexId, { set: { [sessionIdHash(firstSid)]: { ...entry, w: entry.w - 10_000 } }, delete: [] }, 60_000);
+      await signIn(second, alice, 'Second');
+      await signIn(third, alice, 'Third');
+      expect((await first.get('/')).text).toBe('anonymous');
+      expect(await app.store.inner.get(firstSid)).toBeNull();
+      expect(devicesOf(await third.get('/devices')).map((d) => d.userAgent).sort()).toEqual(['Second', 'Third']);
+      expect((await second.get('/')).text).toBe(alice);
+    });
+
     it('records "last seen" at most once per SESSION_LAST_SEEN_INTERVAL', async () => {
       const app = makeApp();
       const alice = user();
