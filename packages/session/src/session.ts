@@ -10,7 +10,7 @@
  * wrapped: change those by setting the key again.
  */
 import type { SessionData, SessionLike } from '@micro/core';
-import { makeUserBinding, USER_BINDING_KEY, type BindUserDetails } from './user-binding.js';
+import { makeUserBinding, USER_BINDING_KEY, type BindUserDetails, type UserBinding } from './user-binding.js';
 
 type Key<T> = keyof T & string;
 
@@ -120,10 +120,13 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
   /**
    * Record that this session belongs to `userId` (call it on login, with
    * `regenerate()`). Server-side sessions are then listed and revocable per
-   * user; cookie sessions are checked against SESSION_VALID_AFTER. See user-binding.ts.
+   * user; cookie sessions are checked against SESSION_VALID_AFTER. Returns
+   * what was stored (its `at` is the bind time). See user-binding.ts.
    */
-  bindUser(userId: string | number, details: BindUserDetails = {}): void {
-    this.set(USER_BINDING_KEY, makeUserBinding(userId, details, Date.now()));
+  bindUser(userId: string | number, details: BindUserDetails = {}): UserBinding {
+    const binding = makeUserBinding(userId, details, Date.now());
+    this.set(USER_BINDING_KEY, binding);
+    return { ...binding };
   }
 
   keys(): IterableIterator<string> {

@@ -45,12 +45,20 @@ export interface BindUserDetails {
 export const MAX_USER_AGENT = 256;
 const MAX_IP = 64;
 
-/** The binding `bindUser(userId, details)` stores at `now`; throws a TypeError for an unusable id. */
+let lastBoundAt = 0;
+
+/**
+ * The binding `bindUser(userId, details)` stores at `now`; throws a TypeError
+ * for an unusable id. Bind times strictly increase within a process, so "void
+ * the sessions bound before this one" (SESSION_VALID_AFTER = this binding's
+ * `at`) holds even when two logins fall in one millisecond.
+ */
 export function makeUserBinding(userId: string | number, details: BindUserDetails, now: number): UserBinding {
   if (!(typeof userId === 'string' ? userId.length > 0 : Number.isFinite(userId))) {
     throw new TypeError(`bindUser() needs a non-empty string or a finite number as the user id, got ${JSON.stringify(userId)}.`);
   }
-  const binding: UserBinding = { id: userId, at: now };
+  lastBoundAt = Math.max(now, lastBoundAt + 1);
+  const binding: UserBinding = { id: userId, at: lastBoundAt };
   if (details.userAgent) binding.ua = details.userAgent.slice(0, MAX_USER_AGENT);
   if (details.ip) binding.ip = details.ip.slice(0, MAX_IP);
   return binding;

@@ -31,8 +31,8 @@ function cookieApp(type: 'cookie' | 'encrypted-cookie', passwordChangedAt: Map<s
   });
   app.post('/change-password', function changePassword() {
     const username = session.get('username') as string;
-    passwordChangedAt.set(username, Date.now());
-    session.bindUser(username); // bound after the change: this device stays logged in
+    // Sessions bound before this one are void: this device stays logged in.
+    passwordChangedAt.set(username, session.bindUser(username).at);
     return 'ok';
   });
   return app;
