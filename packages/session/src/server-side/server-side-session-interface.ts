@@ -129,10 +129,10 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
   /** End the session of `userId` named by `idHash` (from `listForUser`); false when there is none. */
   async revoke(app: App, userId: string | number, idHash: string): Promise<boolean> {
     if (!isSessionIdHash(idHash)) return false;
-    const [sid] = await this.users.sessionIds(app, userId, (h) => h === idHash).catch((err: unknown) => {
+    const sid = await this.users.sessionId(app, userId, idHash).catch((err: unknown) => {
       throw this.storeFailed(app, err);
     });
-    if (sid === undefined) return false;
+    if (sid === null) return false;
     await this.revokeSession(app, userId, sid);
     return true;
   }

@@ -184,6 +184,15 @@ export class UserSessions {
     return verified.flatMap((v) => (v.state === 'live' && select(v.entry.idHash) ? [v.sid] : []));
   }
 
+  /** The id of the user's live session named by `idHash`, or null: one index read and one record read. */
+  async sessionId(app: App, userId: string | number, idHash: string): Promise<string | null> {
+    const entry = (await this.index.entries(userId)).find((e) => e.idHash === idHash);
+    if (entry === undefined) return null;
+    const v = await this.verify(app, userId, entry, this.sealer(app), this.now());
+    if (v.state === 'gone' && v.stale) await this.index.remove(userId, [idHash], this.indexTtlMs(app));
+    return v.state === 'live' ? v.sid : null;
+  }
+
   /** Remove the index entry of `sid` (after its record was deleted). */
   async forget(app: App, userId: string | number, sid: string): Promise<void> {
     await this.index.remove(userId, [sessionIdHash(sid)], this.indexTtlMs(app));
@@ -238,17 +247,7 @@ export class UserSessions {
     if (entries.length === 0) return [];
     const sealer = this.sealer(app);
     const now = this.now();
-    const verified = await mapLimited(entries, READ_CONCURRENCY, async (entry): Promise<Verified> => {
-      const sid = this.index.openSid(sealer, userId, entry);
-      if (sid === null) {
-        // Sealed under a key no longer configured: kept until its record has surely expired.
-        const surelyExpired = entry.expiresAt + app.config.SESSION_LAST_SEEN_INTERVAL * 1000 <= now;
-        return surelyExpired ? { entry, state: 'gone', stale: true } : { entry, state: 'unopened' };
-      }
-      const binding = userBindingOf((await this.store.get(sid))?.[USER_BINDING_KEY]);
-      if (binding !== null && String(binding.id) === String(userId)) return { entry, state: 'live', sid, binding };
-      return { entry, state: 'gone', stale: entry.expiresAt <= now || now - entry.writtenAt >= PRUNE_GRACE_MS };
-    });
+    const verified = await mapLimited(entries, READ_CONCURRENCY, (entry) => this.verify(app, userId, entry, sealer, now));
     const unopened = verified.filter((v) => v.state === 'unopened').length;
     if (unopened > 0) {
       app.logger.warn(
@@ -259,6 +258,19 @@ export class UserSessions {
     const stale = verified.flatMap((v) => (v.state === 'gone' && v.stale ? [v.entry.idHash] : []));
     await this.index.remove(userId, stale, this.indexTtlMs(app));
     return verified;
+  }
+
+  /** One entry checked against its record. */
+  private async verify(app: App, userId: string | number, entry: UserIndexEntry, sealer: SessionIdSealer, now: number): Promise<Verified> {
+    const sid = this.index.openSid(sealer, userId, entry);
+    if (sid === null) {
+      // Sealed under a key no longer configured: kept until its record has surely expired.
+      const surelyExpired = entry.expiresAt + app.config.SESSION_LAST_SEEN_INTERVAL * 1000 <= now;
+      return surelyExpired ? { entry, state: 'gone', stale: true } : { entry, state: 'unopened' };
+    }
+    const binding = userBindingOf((await this.store.get(sid))?.[USER_BINDING_KEY]);
+    if (binding !== null && String(binding.id) === String(userId)) return { entry, state: 'live', sid, binding };
+    return { entry, state: 'gone', stale: entry.expiresAt <= now || now - entry.writtenAt >= PRUNE_GRACE_MS };
   }
 
   /** The sealer for the app's keys; binding users to server-side sessions needs SECRET_KEY. */
