@@ -217,7 +217,7 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
       return;
     }
     const newId = this.generateSid(app);
-    await this.users.set(app, newId, plain(session.toMap()), this.getStoreTtlMs(app, session));
+    await this.users.set(app, newId, plain(session.toMap()), this.getStoreTtlMs(app, session), dropOld ? oldId : undefined);
     if (dropOld) await this.users.destroy(app, session, oldId);
     session.moveTo(newId);
     this.setSessionCookie(app, response, this.cookieValue(app, newId), session);

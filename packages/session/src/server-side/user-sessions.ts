@@ -129,10 +129,14 @@ export class UserSessions {
     session.set(USER_BINDING_KEY, { ...binding, seen: now });
   }
 
-  /** `store.set` for a new record (new session, new id): a bound one is indexed first. */
-  async set(app: App, sid: string, data: SessionData, ttlMs: number): Promise<void> {
+  /**
+   * `store.set` for a new record (new session, new id): a bound one is
+   * indexed first. `replacing`: the id it takes over from (`regenerate()`),
+   * which does not count towards SESSION_MAX_PER_USER.
+   */
+  async set(app: App, sid: string, data: SessionData, ttlMs: number, replacing?: string): Promise<void> {
     const binding = userBindingOf(data[USER_BINDING_KEY]);
-    if (binding !== null) await this.addEntry(app, binding, sid, ttlMs, true);
+    if (binding !== null) await this.addEntry(app, binding, sid, ttlMs, true, replacing);
     await this.store.set(sid, data, ttlMs);
   }
 
@@ -214,13 +218,13 @@ export class UserSessions {
    * SESSION_MAX_PER_USER the least recently seen sessions are revoked first:
    * the index of a user who logs in often stays small.
    */
-  private async addEntry(app: App, binding: UserBinding, sid: string, ttlMs: number, fresh: boolean): Promise<void> {
+  private async addEntry(app: App, binding: UserBinding, sid: string, ttlMs: number, fresh: boolean, replacing?: string): Promise<void> {
     const now = this.now();
     const sealer = this.sealer(app);
     const drop: string[] = [];
     if (fresh) {
-      const idHash = sessionIdHash(sid);
-      const others = (await this.index.entries(binding.id)).filter((e) => e.idHash !== idHash);
+      const mine = new Set([sid, replacing ?? sid].map(sessionIdHash));
+      const others = (await this.index.entries(binding.id)).filter((e) => !mine.has(e.idHash));
       // A record can outlive its entry's expiry by up to one interval of touches.
       const slack = app.config.SESSION_LAST_SEEN_INTERVAL * 1000;
       const live: UserIndexEntry[] = [];

@@ -191,6 +191,10 @@ export function runUserSessionsSuite(label: string, create: () => Promise<Server
       expect(await app.store.inner.get(firstSid)).toBeNull();
       expect(devicesOf(await third.get('/devices')).map((d) => d.userAgent).sort()).toEqual(['Second', 'Third']);
       expect((await second.get('/')).text).toBe(alice);
+      // A new id for a session at the limit (regenerate) is no new session: nobody is logged out.
+      await third.post('/regenerate');
+      expect((await second.get('/')).text).toBe(alice);
+      expect(devicesOf(await third.get('/devices')).map((d) => d.userAgent).sort()).toEqual(['Second', 'Third']);
     });
 
     it('records "last seen" at most once per SESSION_LAST_SEEN_INTERVAL', async () => {
