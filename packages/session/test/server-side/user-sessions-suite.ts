@@ -108,6 +108,24 @@ export function runUserSessionsSuite(label: string, create: () => Promise<Server
       expect(JSON.parse((await laptop.post('/devices/revoke/not-a-hash')).text)).toEqual({ revoked: false });
     });
 
+    it('revoking this very session logs this request out too, and nothing writes it back', async () => {
+      const app = makeApp();
+      const alice = user();
+      const laptop = app.testClient();
+      const sid = await signIn(laptop, alice, 'Laptop');
+      app.post('/revoke-self-then-write', async function revokeSelfThenWrite() {
+        const revoked = await userSessions.revoke(alice, sessionIdHash(serverSession.sid));
+        session.set('written', 'after revoke');
+        return { revoked };
+      });
+      const r = await laptop.post('/revoke-self-then-write');
+      expect(JSON.parse(r.text)).toEqual({ revoked: true });
+      expect(await app.store.inner.get(sid)).toBeNull();
+      // destroy(): what the view wrote afterwards went under a new id, without the user.
+      expect(sidOf(laptop)).not.toBe(sid);
+      expect((await laptop.get('/')).text).toBe('anonymous');
+    });
+
     it("cannot revoke another user's session", async () => {
       const app = makeApp();
       const mallory = app.testClient();
