@@ -149,7 +149,8 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
       return this.store.set(session.sid, plain(withCreatedAt(app, session)), ttl).then(() => this.writeCookie(app, session, response));
     }
     if (session.modified || stamped) {
-      const changes = changesWithCreatedAt(app, session, changesOf(session), stamped);
+      // Stamped only: send just the creation time, so a concurrent request's changes are not overwritten.
+      const changes = changesWithCreatedAt(app, session, session.modified ? changesOf(session) : { set: {}, delete: [] }, stamped);
       return this.store.apply(session.sid, changes, ttl).then(() => this.writeCookie(app, session, response));
     }
     if (this.shouldTouch(app, session)) {
