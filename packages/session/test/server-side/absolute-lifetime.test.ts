@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { CREATED_KEY } from '../../src/index.js';
 import { checkService, hostPort, probeTcp, uniqueSuffix, urls } from '../stores/services.js';
 import { uniqueTable } from '../stores/sql-fixtures.js';
-import { COOKIE, login, serverSideApp, type TestApp } from './app.js';
+import { COOKIE, login, serverSideApp, sidOf, type TestApp } from './app.js';
 
 const START = Date.UTC(2026, 0, 1, 9, 0, 0);
 const MINUTE = 60_000;
@@ -178,6 +178,20 @@ for (const backend of backends) {
       await browse(client, 59);
       tick(MINUTE);
       expect((await client.get('/')).text).toBe('anonymous');
+    });
+
+    it('keeps _created for itself: an app writing that key cannot move it; a session written after destroy() starts anew', async () => {
+      const app = makeApp();
+      const client = app.testClient();
+      const sid = await login(client);
+      tick(10 * MINUTE);
+      await client.post(`/set?key=${CREATED_KEY}&value=forever`);
+      expect(await app.store.inner.get(sid)).toEqual({ _permanent: true, username: 'alice', [CREATED_KEY]: START / 1000 });
+      tick(10 * MINUTE);
+      await client.post('/logout-then-write');
+      const fresh = sidOf(client)!;
+      expect(fresh).not.toBe(sid);
+      expect(await app.store.inner.get(fresh)).toEqual({ _permanent: true, after: 'destroy', [CREATED_KEY]: (START + 20 * MINUTE) / 1000 });
     });
 
     it('a session stored before the key was set gets its creation time on its next request', async () => {
