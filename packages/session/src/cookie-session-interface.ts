@@ -4,6 +4,7 @@
  * built for the app's keys. Synchronous: no I/O, no promises.
  */
 import type { App, Request, Response } from '@micro/core';
+import { openWithinAbsoluteLifetime, stampCreatedAt, withCreatedAt } from './absolute-lifetime.js';
 import { BadData, BadPayload } from './errors.js';
 import { Session } from './session.js';
 import { SessionInterface } from './session-interface.js';
@@ -30,7 +31,11 @@ export abstract class CookieSessionInterface extends SessionInterface<Session> {
     const value = this.getSessionCookie(app, request);
     if (!value) return new Session();
     try {
-      return new Session(codec.loads(value, { maxAge: this.getMaxAge(app) }), { isNew: false });
+      const opened = openWithinAbsoluteLifetime(app, codec.loads(value, { maxAge: this.getMaxAge(app) }));
+      if (opened === null) return expiredSession();
+      const session = new Session(opened.data, { isNew: false });
+      session.createdAt = opened.createdAt;
+      return session;
     } catch (err) {
       if (!(err instanceof BadData)) throw err;
       if (err instanceof BadPayload) this.logBadPayload(app, err);
@@ -54,6 +59,14 @@ export abstract class CookieSessionInterface extends SessionInterface<Session> {
     // prepareSave only says yes for an app with keys: the session was opened with them.
     const codec = this.cookieCodec(app);
     if (codec === null) return;
-    this.setSessionCookie(app, response, codec.dumps(session.toMap()), session);
+    stampCreatedAt(app, session);
+    this.setSessionCookie(app, response, codec.dumps(withCreatedAt(app, session)), session);
   }
+}
+
+/** A fresh session in place of one past SESSION_ABSOLUTE_LIFETIME: empty and modified, so saving deletes the old cookie. */
+function expiredSession(): Session {
+  const session = new Session();
+  session.clear();
+  return session;
 }

@@ -5,6 +5,7 @@ export { sessions, registerSessionType, sessionTypes, type SessionsOptions, type
 export { DEFAULT_SESSION_TYPE, type SessionType } from './session-config.js';
 export { session } from './session-proxy.js';
 export { Session, PERMANENT_KEY, type SessionOptions } from './session.js';
+export { CREATED_KEY } from './absolute-lifetime.js';
 export { NullSession } from './null-session.js';
 export {
   SessionInterface,

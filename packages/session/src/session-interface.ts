@@ -22,6 +22,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { type App, type Request, type Response, type SessionInterface as CoreSessionInterface } from '@micro/core';
+import { capAtAbsoluteLimit, needsCreatedAt } from './absolute-lifetime.js';
 import { SessionCookieSerializer } from './cookie-serializer.js';
 import type { BadPayload } from './errors.js';
 import type { KeyDerivation } from './derived-keys.js';
@@ -138,15 +139,21 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
 
   // --- lifetime and saving decisions ---------------------------------------
 
-  /** When a permanent session's cookie expires (now + PERMANENT_SESSION_LIFETIME); null for a browser-session cookie. */
+  /**
+   * When a permanent session's cookie expires (now + PERMANENT_SESSION_LIFETIME,
+   * never past its SESSION_ABSOLUTE_LIFETIME); null for a browser-session cookie.
+   */
   getExpirationTime(app: App, session: S): Date | null {
     if (!isPermanent(session)) return null;
-    return new Date(Date.now() + app.config.PERMANENT_SESSION_LIFETIME * 1000);
+    return new Date(Date.now() + capAtAbsoluteLimit(app, session, app.config.PERMANENT_SESSION_LIFETIME * 1000));
   }
 
-  /** Set the cookie when the session changed, or on every request for a permanent one with SESSION_REFRESH_EACH_REQUEST. */
+  /**
+   * Set the cookie when the session changed, or on every request for a permanent one with SESSION_REFRESH_EACH_REQUEST,
+   * or once to give a session from before SESSION_ABSOLUTE_LIFETIME was set its creation time.
+   */
   shouldSetCookie(app: App, session: S): boolean {
-    return session.modified || (isPermanent(session) && app.config.SESSION_REFRESH_EACH_REQUEST);
+    return session.modified || (isPermanent(session) && app.config.SESSION_REFRESH_EACH_REQUEST) || needsCreatedAt(app, session);
   }
 
   /** Lifetime used as the max age when reading a session (PERMANENT_SESSION_LIFETIME, seconds), as Flask does for every session. */

@@ -13,6 +13,7 @@
  *   cookie as it was and never writes an empty session over the stored one.
  */
 import { ServiceUnavailable, type App, type Request, type Response } from '@micro/core';
+import { capAtAbsoluteLimit, changesWithCreatedAt, openWithinAbsoluteLifetime, stampCreatedAt, withCreatedAt } from '../absolute-lifetime.js';
 import { SessionInterface } from '../session-interface.js';
 import { PERMANENT_KEY } from '../session.js';
 import type { Signer } from '../signer.js';
@@ -46,11 +47,32 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
     const sid = cookie === null ? null : sessionIdFromCookie(cookie, signer);
     if (sid === null) return this.newSession(app);
     return this.store.get(sid).then(
-      (data) => (data === null ? this.newSession(app) : new ServerSideSession(sid, data, { isNew: false })),
+      (data) => (data === null ? this.newSession(app) : this.openStored(app, sid, data)),
       (err: unknown) => {
         throw this.storeFailed(app, err);
       },
     );
+  }
+
+  /**
+   * The stored session, or, past SESSION_ABSOLUTE_LIFETIME, a new one. The
+   * expired record is destroyed here rather than left to expire: its TTL was
+   * cut to the limit, but a record saved before the limit was lowered, or in a
+   * store that expires nothing by itself, would otherwise linger.
+   */
+  private openStored(app: App, sid: string, stored: SessionData): ServerSideSession | Promise<ServerSideSession> {
+    const opened = openWithinAbsoluteLifetime(app, stored);
+    if (opened === null) {
+      return this.store.destroy(sid).then(
+        () => this.newSession(app),
+        (err: unknown) => {
+          throw this.storeFailed(app, err);
+        },
+      );
+    }
+    const session = new ServerSideSession(sid, opened.data, { isNew: false });
+    session.createdAt = opened.createdAt;
+    return session;
   }
 
   /**
@@ -86,12 +108,12 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
 
   /**
    * How long the store keeps a session after it is written or touched, in ms:
-   * PERMANENT_SESSION_LIFETIME for every session. A non-permanent session's
-   * cookie ends with the browser; its record goes this long after its last
-   * change, as in Flask-Session.
+   * PERMANENT_SESSION_LIFETIME for every session, cut to what is left of its
+   * SESSION_ABSOLUTE_LIFETIME. A non-permanent session's cookie ends with the
+   * browser; its record goes this long after its last change, as in Flask-Session.
    */
-  getStoreTtlMs(app: App, _session: ServerSideSession): number {
-    return Math.max(1000, app.config.PERMANENT_SESSION_LIFETIME * 1000);
+  getStoreTtlMs(app: App, session: ServerSideSession): number {
+    return Math.max(1000, capAtAbsoluteLimit(app, session, app.config.PERMANENT_SESSION_LIFETIME * 1000));
   }
 
   /** Extend the lifetime of a session that was only read: permanent ones with SESSION_REFRESH_EACH_REQUEST. */
@@ -121,12 +143,15 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
       if (session.isNew || !session.modified) return undefined;
       return this.store.destroy(session.sid).then(() => this.deleteSessionCookie(app, response));
     }
+    const stamped = stampCreatedAt(app, session); // a session from before SESSION_ABSOLUTE_LIFETIME was set is written once to get one
     const ttl = this.getStoreTtlMs(app, session);
     if (session.isNew) {
-      return this.store.set(session.sid, plain(session.toMap()), ttl).then(() => this.writeCookie(app, session, response));
+      return this.store.set(session.sid, plain(withCreatedAt(app, session)), ttl).then(() => this.writeCookie(app, session, response));
     }
-    if (session.modified) {
-      return this.store.apply(session.sid, changesOf(session), ttl).then(() => this.writeCookie(app, session, response));
+    if (session.modified || stamped) {
+      // Stamped only: send just the creation time, so a concurrent request's changes are not overwritten.
+      const changes = changesWithCreatedAt(app, session, session.modified ? changesOf(session) : { set: {}, delete: [] }, stamped);
+      return this.store.apply(session.sid, changes, ttl).then(() => this.writeCookie(app, session, response));
     }
     if (this.shouldTouch(app, session)) {
       return this.store.touch(session.sid, ttl).then(() => this.writeCookie(app, session, response));
@@ -157,7 +182,8 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
       return;
     }
     const newId = this.generateSid(app);
-    await this.store.set(newId, plain(session.toMap()), this.getStoreTtlMs(app, session));
+    stampCreatedAt(app, session);
+    await this.store.set(newId, plain(withCreatedAt(app, session)), this.getStoreTtlMs(app, session));
     if (dropOld) await this.store.destroy(oldId);
     session.moveTo(newId);
     this.setSessionCookie(app, response, this.cookieValue(app, newId), session);
