@@ -51,7 +51,8 @@ export function createStore(type: ServerSideSessionType, app: App, loader: Drive
       return client ? build(client) : opened(app, 'SESSION_MEMCACHED_SERVERS', () => openMemcached(app, build, loader));
     }
     case 'sql': {
-      const build = (knex: Knex) => prefixed(new SqlStore({ knex, table: c.SESSION_SQL_TABLE, serializer }), prefix);
+      const onWarning = (message: string) => app.logger.warn(message);
+      const build = (knex: Knex) => prefixed(new SqlStore({ knex, table: c.SESSION_SQL_TABLE, serializer, onWarning }), prefix);
       const knex = passed(app, 'SESSION_SQL', SQL_HOWTO);
       return knex ? build(knex) : opened(app, 'SESSION_SQL_URL', () => openSql(app, build, loader));
     }

@@ -1,0 +1,155 @@
+/**
+ * A SQLite database locked by another connection (issue 18): better-sqlite3
+ * waits for a lock synchronously, so a long busy timeout stops the whole
+ * process. With the database micro opened from SESSION_SQL_URL, a route that
+ * uses no session keeps answering and timers keep firing while a session
+ * request waits for the lock; that request then succeeds once the lock is
+ * released, or answers 503 with one log line that names the store and the
+ * operation and holds neither the statement nor any value.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import knexFactory from 'knex';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { knexConfig } from '../../src/server-side/connect.js';
+import { SQLITE_BUSY_TIMEOUT_MS } from '../../src/stores/sqlite-busy.js';
+import { session } from '../../src/index.js';
+import { login, serverSideApp, sidOf, type TestApp } from './app.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'micro-sqlite-lock-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+/**
+ * The event loop's longest stall, in ms, is far below better-sqlite3's default
+ * busy wait (5000 ms, the stall this guards against) and still above what a
+ * loaded 2-core machine adds to a 20 ms busy wait (GC, other processes).
+ */
+const STALL_BOUND_MS = 1000;
+
+const opened: Array<{ app: TestApp; locker: Database.Database }> = [];
+afterEach(async () => {
+  for (const { app, locker } of opened.splice(0)) {
+    if (locker.inTransaction) locker.exec('ROLLBACK');
+    locker.close();
+    await app.close();
+  }
+});
+
+/** An app on a fresh SQLite file from SESSION_SQL_URL, a route without a session, and a second connection to lock the file. */
+async function lockedApp() {
+  const file = join(dir, `s${n++}.db`);
+  const app = serverSideApp((a) => {
+    a.config.SESSION_TYPE = 'sql';
+    a.config.SESSION_SQL_URL = `sqlite:///${file}`; // absolute: sqlite:////tmp/…
+  });
+  app.get('/hello', function hello() {
+    return 'hello';
+  });
+  const client = app.testClient();
+  const sid = await login(client);
+  const locker = new Database(file);
+  opened.push({ app, locker });
+  return { app, client, sid, locker };
+}
+
+/**
+ * The longest the event loop went without running a 10 ms interval timer,
+ * from now until `stop()` (the gap up to `stop()` counts too, so one long
+ * block is caught even if no timer fires after it).
+ */
+function watchStalls() {
+  let last = performance.now();
+  let max = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    max = Math.max(max, now - last);
+    last = now;
+  }, 10);
+  return {
+    stop(): number {
+      clearInterval(timer);
+      return Math.max(max, performance.now() - last);
+    },
+  };
+}
+
+/** Resolves with the response; `settled` tells whether it has. */
+function track<T>(promise: Promise<T>) {
+  const state = { settled: false, promise };
+  promise.finally(() => (state.settled = true)).catch(() => {});
+  return state;
+}
+
+describe('a locked SQLite database (SESSION_SQL_URL sqlite:///)', () => {
+  it('gives the connections micro opens a short busy timeout', async () => {
+    const knex = knexFactory(knexConfig(`sqlite:///${join(dir, 'pragma.db')}`));
+    try {
+      expect(await knex.raw('PRAGMA busy_timeout')).toEqual([{ timeout: SQLITE_BUSY_TIMEOUT_MS }]);
+    } finally {
+      await knex.destroy();
+    }
+  });
+
+  it('keeps serving other routes while a session request waits, which succeeds once the lock is released', async () => {
+    const { app, client, sid, locker } = await lockedApp();
+    locker.exec('BEGIN EXCLUSIVE');
+    const stalls = watchStalls();
+    const waiting = track(client.get('/'));
+
+    // Another visitor, without a session cookie, comes by while that request waits for the lock
+    // (a timer: if the wait blocked the process, this visit would only start after it).
+    await sleep(100);
+    const other = await app.testClient().get('/hello');
+    expect(other.status).toBe(200);
+    expect(other.text).toBe('hello');
+    expect(waiting.settled).toBe(false); // still waiting for the lock, and the app answered anyway
+
+    locker.exec('ROLLBACK');
+    const r = await waiting.promise;
+    expect(stalls.stop()).toBeLessThan(STALL_BOUND_MS);
+    expect(r.status).toBe(200);
+    expect(r.text).toBe('alice');
+    expect(sidOf(client)).toBe(sid);
+  });
+
+  it('answers 503 with one value-free log line when the lock outlasts the store timeout, and never stalls the process', async () => {
+    const { app, client, sid, locker } = await lockedApp();
+    app.post('/lock-then-write', function lockThenWrite() {
+      locker.exec('BEGIN EXCLUSIVE'); // taken between opening the session and saving it
+      session.set('secret', 'secret-value');
+      return 'written?';
+    });
+    const leaks = [sid, 'alice', 'secret-value', /select|insert|update/i, /[0-9a-f]{64}/];
+    const stalls = watchStalls();
+
+    // Reading: the logged-in user's session cannot be opened.
+    locker.exec('BEGIN EXCLUSIVE');
+    let before = app.logs.error.length;
+    const read = await client.get('/');
+    expect(read.status).toBe(503);
+    let lines = app.logs.error.slice(before);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("Session store 'sql:sqlite' is unavailable: get failed (SQLITE_BUSY");
+    for (const leak of leaks) expect(lines[0]).not.toMatch(leak);
+    locker.exec('ROLLBACK');
+
+    // Writing: a new visitor's session (an INSERT with its values) cannot be saved.
+    before = app.logs.error.length;
+    const write = await app.testClient().post('/lock-then-write');
+    expect(write.status).toBe(503);
+    expect(write.headers.getSetCookie()).toEqual([]);
+    lines = app.logs.error.slice(before);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("Session store 'sql:sqlite' is unavailable: set failed (SQLITE_BUSY");
+    for (const leak of leaks) expect(lines[0]).not.toMatch(leak);
+    locker.exec('ROLLBACK');
+
+    // Each request waited out the store timeout (2 s) on the event loop, not by blocking it.
+    expect(stalls.stop()).toBeLessThan(STALL_BOUND_MS);
+    expect((await client.get('/')).text).toBe('alice'); // nothing was lost
+  });
+});
