@@ -39,7 +39,12 @@ export function createStore(type: ServerSideSessionType, app: App, loader: Drive
   const prefix = c.SESSION_KEY_PREFIX;
   switch (type) {
     case 'memory':
-      return new MemoryStore({ serializer });
+      return new MemoryStore({
+        serializer,
+        max: c.SESSION_MEMORY_THRESHOLD,
+        maxBytes: c.SESSION_MEMORY_MAX_BYTES,
+        maxRecordBytes: c.SESSION_MEMORY_MAX_RECORD_BYTES,
+      });
     case 'redis': {
       const build = (client: RedisClient) => new RedisStore({ client, prefix, serializer });
       const client = passed(app, 'SESSION_REDIS', REDIS_HOWTO);

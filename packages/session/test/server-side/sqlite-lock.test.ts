@@ -11,8 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
-import knexFactory from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { knexConfig } from '../../src/server-side/connect.js';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../../src/stores/sqlite-busy.js';
@@ -30,11 +29,11 @@ let n = 0;
  */
 const STALL_BOUND_MS = 1000;
 
-const opened: Array<{ app: TestApp; locker: Database.Database }> = [];
+const opened: Array<{ app: TestApp; locker: Knex }> = [];
 afterEach(async () => {
   for (const { app, locker } of opened.splice(0)) {
-    if (locker.inTransaction) locker.exec('ROLLBACK');
-    locker.close();
+    await locker.raw('ROLLBACK').catch(() => {}); // none open: nothing to roll back
+    await locker.destroy();
     await app.close();
   }
 });
@@ -51,7 +50,8 @@ async function lockedApp() {
   });
   const client = app.testClient();
   const sid = await login(client);
-  const locker = new Database(file);
+  // A second connection (knex's SQLite pool holds one), to take the lock as another process would.
+  const locker = knexFactory({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true });
   opened.push({ app, locker });
   return { app, client, sid, locker };
 }
@@ -86,7 +86,7 @@ function track<T>(promise: Promise<T>) {
 
 describe('a locked SQLite database (SESSION_SQL_URL sqlite:///)', () => {
   it('gives the connections micro opens a short busy timeout', async () => {
-    const knex = knexFactory(knexConfig(`sqlite:///${join(dir, 'pragma.db')}`));
+    const knex = knexFactory(knexConfig(`sqlite:///${join(dir, 'pragma.db')}`) as Knex.Config);
     try {
       expect(await knex.raw('PRAGMA busy_timeout')).toEqual([{ timeout: SQLITE_BUSY_TIMEOUT_MS }]);
     } finally {
@@ -96,7 +96,7 @@ describe('a locked SQLite database (SESSION_SQL_URL sqlite:///)', () => {
 
   it('keeps serving other routes while a session request waits, which succeeds once the lock is released', async () => {
     const { app, client, sid, locker } = await lockedApp();
-    locker.exec('BEGIN EXCLUSIVE');
+    await locker.raw('BEGIN EXCLUSIVE');
     const stalls = watchStalls();
     const waiting = track(client.get('/'));
 
@@ -108,7 +108,7 @@ describe('a locked SQLite database (SESSION_SQL_URL sqlite:///)', () => {
     expect(other.text).toBe('hello');
     expect(waiting.settled).toBe(false); // still waiting for the lock, and the app answered anyway
 
-    locker.exec('ROLLBACK');
+    await locker.raw('ROLLBACK');
     const r = await waiting.promise;
     expect(stalls.stop()).toBeLessThan(STALL_BOUND_MS);
     expect(r.status).toBe(200);
@@ -118,8 +118,8 @@ describe('a locked SQLite database (SESSION_SQL_URL sqlite:///)', () => {
 
   it('answers 503 with one value-free log line when the lock outlasts the store timeout, and never stalls the process', async () => {
     const { app, client, sid, locker } = await lockedApp();
-    app.post('/lock-then-write', function lockThenWrite() {
-      locker.exec('BEGIN EXCLUSIVE'); // taken between opening the session and saving it
+    app.post('/lock-then-write', async function lockThenWrite() {
+      await locker.raw('BEGIN EXCLUSIVE'); // taken between opening the session and saving it
       session.set('secret', 'secret-value');
       return 'written?';
     });
@@ -127,7 +127,7 @@ describe('a locked SQLite database (SESSION_SQL_URL sqlite:///)', () => {
     const stalls = watchStalls();
 
     // Reading: the logged-in user's session cannot be opened.
-    locker.exec('BEGIN EXCLUSIVE');
+    await locker.raw('BEGIN EXCLUSIVE');
     let before = app.logs.error.length;
     const read = await client.get('/');
     expect(read.status).toBe(503);
@@ -135,7 +135,7 @@ describe('a locked SQLite database (SESSION_SQL_URL sqlite:///)', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("Session store 'sql:sqlite' is unavailable: get failed (SQLITE_BUSY");
     for (const leak of leaks) expect(lines[0]).not.toMatch(leak);
-    locker.exec('ROLLBACK');
+    await locker.raw('ROLLBACK');
 
     // Writing: a new visitor's session (an INSERT with its values) cannot be saved.
     before = app.logs.error.length;
@@ -146,7 +146,7 @@ describe('a locked SQLite database (SESSION_SQL_URL sqlite:///)', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("Session store 'sql:sqlite' is unavailable: set failed (SQLITE_BUSY");
     for (const leak of leaks) expect(lines[0]).not.toMatch(leak);
-    locker.exec('ROLLBACK');
+    await locker.raw('ROLLBACK');
 
     // Each request waited out the store timeout (2 s) on the event loop, not by blocking it.
     expect(stalls.stop()).toBeLessThan(STALL_BOUND_MS);
