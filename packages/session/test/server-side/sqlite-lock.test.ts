@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { knexConfig } from '../../src/server-side/connect.js';
-import { SQLITE_BUSY_TIMEOUT_MS } from '../../src/stores/sqlite-busy.js';
+import { setSqliteBusyTimeout, SQLITE_BUSY_TIMEOUT_MS } from '../../src/stores/sqlite-busy.js';
 import { session } from '../../src/index.js';
 import { login, serverSideApp, sidOf, type TestApp } from './app.js';
 
@@ -153,3 +153,31 @@ describe('a locked SQLite database (SESSION_SQL_URL sqlite:///)', () => {
     expect((await client.get('/')).text).toBe('alice'); // nothing was lost
   });
 });
+
+describe('a knex instance passed in (SESSION_SQL) for SQLite', () => {
+  async function appWith(pool?: Knex.PoolConfig) {
+    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, `k${n++}.db`) }, useNullAsDefault: true, pool });
+    const app = serverSideApp((a) => {
+      a.config.SESSION_TYPE = 'sql';
+      a.config.SESSION_SQL = knex;
+    });
+    await login(app.testClient());
+    await login(app.testClient());
+    await knex.destroy();
+    return app;
+  }
+
+  it("warns once when its busy timeout (better-sqlite3's default 5000 ms) would stop the process", async () => {
+    const app = await appWith();
+    const warnings = app.logs.warn.filter((line) => line.includes('busy timeout'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("the 'sql:sqlite' store's SQLite connection has a busy timeout of 5000 ms");
+    expect(warnings[0]).toContain('setSqliteBusyTimeout');
+  });
+
+  it('is quiet with setSqliteBusyTimeout as its pool.afterCreate', async () => {
+    const app = await appWith({ afterCreate: setSqliteBusyTimeout });
+    expect(app.logs.warn).toEqual([]);
+  });
+});
+
