@@ -102,7 +102,8 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
 
   /**
    * A store failure becomes a 503 (core's `ServiceUnavailable`) and one log
-   * line naming the store, without the session id or data. Any other error
+   * line naming the store, without the session id or data; a session over
+   * the store's size limit, a 413 and one warning. Any other error
    * (a bug, a wrong-type Redis key) is passed through unchanged.
    */
   protected storeFailed(app: App, err: unknown): unknown {
