@@ -10,6 +10,8 @@ import knexFactory, { type Knex } from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uniqueTable } from '../stores/sql-fixtures.js';
 import { checkService, hostPort, probeTcp, uniqueSuffix, urls } from '../stores/services.js';
+import { ServerSideSessionInterface } from '../../src/server-side/index.js';
+import { SqlStore } from '../../src/stores/sql-store.js';
 import { login, serverSideApp } from './app.js';
 
 interface Server {
@@ -84,6 +86,8 @@ for (const server of servers) {
         a.config.SESSION_SQL = knex;
         a.config.SESSION_SQL_TABLE = table;
       });
+      // A long query timeout: the INSERT must still be waiting when the test kills its connection, however loaded the machine.
+      app.sessionInterface = new ServerSideSessionInterface(new SqlStore({ knex, table, queryTimeoutMs: 30_000 }));
       await login(app.testClient(), 'alice'); // creates the table
 
       const trx = await admin.transaction();
@@ -93,7 +97,7 @@ for (const server of servers) {
         // A new visitor logs in: the INSERT of its session (key and data inlined in knex's message) waits for the lock.
         const pending = app.testClient().post('/login', { form: { username: 'secret-username' } });
         let ids: number[] = [];
-        for (let i = 0; i < 100 && ids.length === 0; i++) {
+        for (const deadline = Date.now() + 15_000; ids.length === 0 && Date.now() < deadline; ) {
           ids = await server.waiting(admin, tag, table);
           if (ids.length === 0) await sleep(10); // polling the server's own view until the INSERT is there
         }
