@@ -169,8 +169,8 @@ describe('the verified-cookie cache (same answers as the uncached reference)', (
 
   it('answers every vector, twice, and every age exactly as with the cache off', () => {
     const cookies = [...vectors.valid, ...vectors.invalid];
-    const nows = (v: { signed_at?: number }): number[] => {
-      const t = v.signed_at ?? 1_700_000_000;
+    const nows = (v: Valid | Invalid): number[] => {
+      const t = 'signed_at' in v ? v.signed_at : 1_700_000_000;
       return [t, t + 1, t - 1, t + MAX_AGE, t + MAX_AGE + 1];
     };
     let hitsCompared = 0;

@@ -26,8 +26,9 @@ export type { MongoClientLike } from './mongo-client-like.js';
 // The stores behind the SESSION_TYPEs, for building one by hand (ServerSideSessionInterface(store)).
 export type { SessionStore, SessionChanges, SessionData as StoredSession, Clock } from '../stores/store.js';
 export { StoreUnavailableError, StoreConflictError } from '../stores/errors.js';
+export { SessionTooLargeError } from '../stores/session-too-large-error.js';
 export { jsonSerializer, msgpackSerializer, type Serializer } from '../stores/serializers.js';
-export { MemoryStore, type MemoryStoreOptions } from '../stores/memory-store.js';
+export { MemoryStore, MEMORY_STORE_DEFAULTS, MEMORY_ENTRY_OVERHEAD_BYTES, type MemoryStoreOptions } from '../stores/memory-store.js';
 export { FileSystemStore, type FileSystemStoreOptions } from '../stores/filesystem-store.js';
 export {
   RedisStore,
@@ -39,6 +40,7 @@ export {
 } from '../stores/redis-store.js';
 export { MemcachedStore, type MemcachedStoreOptions, type MemcacheClientLike } from '../stores/memcached-store.js';
 export { SqlStore, type SqlStoreOptions } from '../stores/sql-store.js';
+export { setSqliteBusyTimeout, SQLITE_BUSY_TIMEOUT_MS, type SqliteConnectionLike } from '../stores/sqlite-busy.js';
 export { MongoStore, type MongoStoreOptions, type MongoSessionDoc } from '../stores/mongo-store.js';
 // What the SQL and MongoDB stores need of knex and mongodb, so micro's declarations import neither driver.
 export type {

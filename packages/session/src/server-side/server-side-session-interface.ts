@@ -12,12 +12,13 @@
  * - A store outage answers 503 with one log line naming the store, leaves the
  *   cookie as it was and never writes an empty session over the stored one.
  */
-import { ServiceUnavailable, type App, type Request, type Response } from '@micro/core';
+import { PayloadTooLarge, ServiceUnavailable, type App, type Request, type Response } from '@micro/core';
 import { capAtAbsoluteLimit, changesWithCreatedAt, openWithinAbsoluteLifetime, stampCreatedAt, withCreatedAt } from '../absolute-lifetime.js';
 import { SessionInterface } from '../session-interface.js';
 import { PERMANENT_KEY } from '../session.js';
 import type { Signer } from '../signer.js';
 import { StoreConflictError, StoreUnavailableError } from '../stores/errors.js';
+import { SessionTooLargeError } from '../stores/session-too-large-error.js';
 import type { SessionChanges, SessionData, SessionStore } from '../stores/store.js';
 import { ServerSideSession } from './server-side-session.js';
 import { generateSessionId, SESSION_ID_SIGNER, sessionIdCookieValue, sessionIdFromCookie } from './session-id.js';
@@ -123,10 +124,16 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
 
   /**
    * A store failure becomes a 503 (core's `ServiceUnavailable`) and one log
-   * line naming the store, without the session id or data. Any other error
+   * line naming the store, without the session id or data; a session over
+   * the store's size limit, a 413 and one warning. Any other error
    * (a bug, a wrong-type Redis key) is passed through unchanged.
    */
   protected storeFailed(app: App, err: unknown): unknown {
+    if (err instanceof SessionTooLargeError) {
+      // What the client sent made the session too large: its request is refused, nothing else is touched.
+      app.logger.warn(`[session] ${err.message}`);
+      return new PayloadTooLarge('The session is too large to be saved.', { cause: err });
+    }
     if (!(err instanceof StoreUnavailableError || err instanceof StoreConflictError)) return err;
     app.logger.error(`[session] ${err.message.replace(/\s+/g, ' ')}`);
     return new ServiceUnavailable('The session store is unavailable. Please try again in a moment.', { cause: err });
