@@ -4,6 +4,8 @@ import './register.js';
 export { ServerSideSessionInterface } from './server-side-session-interface.js';
 export { ServerSideSession, type ServerSideSessionOptions } from './server-side-session.js';
 export { serverSession } from './server-session.js';
+export { OutageSession } from './outage-session.js';
+export { storeHealth } from './store-health.js';
 export { createStore, serializerFor, DEFAULT_SESSION_FILE_DIR } from './create-store.js';
 export { PrefixedStore } from './prefixed-store.js';
 export { OpenedStore, type OpenedConnection } from './opened-store.js';
@@ -26,6 +28,15 @@ export type { MongoClientLike } from './mongo-client-like.js';
 // The stores behind the SESSION_TYPEs, for building one by hand (ServerSideSessionInterface(store)).
 export type { SessionStore, SessionChanges, SessionData as StoredSession, Clock } from '../stores/store.js';
 export { StoreUnavailableError, StoreConflictError } from '../stores/errors.js';
+export {
+  CircuitBreakerStore,
+  StoreCircuitOpenError,
+  DEFAULT_BREAKER_THRESHOLD,
+  DEFAULT_BREAKER_COOLDOWN_MS,
+  type CircuitBreakerOptions,
+  type BreakerState,
+  type BreakerStateChange,
+} from '../stores/circuit-breaker.js';
 export { jsonSerializer, msgpackSerializer, type Serializer } from '../stores/serializers.js';
 export { MemoryStore, type MemoryStoreOptions } from '../stores/memory-store.js';
 export { FileSystemStore, type FileSystemStoreOptions } from '../stores/filesystem-store.js';

@@ -9,18 +9,25 @@
  * - A request that only reads never rewrites the record; with
  *   SESSION_REFRESH_EACH_REQUEST a permanent session's lifetime is extended
  *   with `store.touch` (one PEXPIRE on Redis).
- * - A store outage answers 503 with one log line naming the store, leaves the
- *   cookie as it was and never writes an empty session over the stored one.
+ * - A store outage answers 503 with one log line naming the store and a
+ *   Retry-After, leaves the cookie as it was and never writes an empty session
+ *   over the stored one. With SESSION_OUTAGE_READONLY a reading request gets an
+ *   empty read-only session instead (outage-session.ts).
  */
 import { ServiceUnavailable, type App, type Request, type Response } from '@micro/core';
+import type { SessionHealth } from '../session-health.js';
 import { SessionInterface } from '../session-interface.js';
 import { PERMANENT_KEY } from '../session.js';
 import type { Signer } from '../signer.js';
+import { StoreCircuitOpenError } from '../stores/circuit-breaker.js';
 import { StoreConflictError, StoreUnavailableError } from '../stores/errors.js';
 import type { SessionChanges, SessionData, SessionStore } from '../stores/store.js';
+import { OutageSession, READ_ONLY_METHODS } from './outage-session.js';
 import { ServerSideSession } from './server-side-session.js';
 import { generateSessionId, SESSION_ID_SIGNER, sessionIdCookieValue, sessionIdFromCookie } from './session-id.js';
+import { storeHealth } from './store-health.js';
 import './server-side-config.js';
+import './outage-config.js';
 
 export class ServerSideSessionInterface extends SessionInterface<ServerSideSession> {
   private requestsSinceCleanup = 0;
@@ -48,7 +55,9 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
     return this.store.get(sid).then(
       (data) => (data === null ? this.newSession(app) : new ServerSideSession(sid, data, { isNew: false })),
       (err: unknown) => {
-        throw this.storeFailed(app, err);
+        const failure = this.storeFailed(app, err);
+        if (failure instanceof ServiceUnavailable && this.shouldServeReadOnly(app, request)) return new OutageSession(sid, failure);
+        throw failure;
       },
     );
   }
@@ -59,11 +68,20 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
    */
   saveSession(app: App, session: ServerSideSession, response: Response): void | Promise<void> {
     if (session.accessed) response.headers.addToken('Vary', 'Cookie');
+    if (session instanceof OutageSession) {
+      if (session.modified) throw session.refusal(); // changed by hand: never saved
+      return;
+    }
     const saved = this.persist(app, session, response);
     if (saved === undefined) return;
     return saved.catch((err: unknown) => {
       throw this.storeFailed(app, err);
     });
+  }
+
+  /** For a readiness probe: one read from the store, bounded by its timeout (store-health.ts). */
+  override health(): Promise<SessionHealth> {
+    return storeHealth(this.store);
   }
 
   // --- small decisions, each overridable -----------------------------------
@@ -100,14 +118,27 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
   }
 
   /**
+   * Serve an empty read-only session instead of a 503 when the store cannot be
+   * read: with SESSION_OUTAGE_READONLY, for GET, HEAD and OPTIONS. Override it
+   * to choose by route (`request.endpoint` is known here).
+   */
+  shouldServeReadOnly(app: App, request: Request): boolean {
+    return app.config.SESSION_OUTAGE_READONLY && READ_ONLY_METHODS.has(request.method);
+  }
+
+  /**
    * A store failure becomes a 503 (core's `ServiceUnavailable`) and one log
-   * line naming the store, without the session id or data. Any other error
-   * (a bug, a wrong-type Redis key) is passed through unchanged.
+   * line naming the store, without the session id or data; Retry-After is the
+   * rest of an open circuit breaker's cool-down, else 1 s. Failing fast logs
+   * nothing: the breaker logged when it opened. Any other error (a bug, a
+   * wrong-type Redis key) is passed through unchanged.
    */
   protected storeFailed(app: App, err: unknown): unknown {
     if (!(err instanceof StoreUnavailableError || err instanceof StoreConflictError)) return err;
-    app.logger.error(`[session] ${err.message.replace(/\s+/g, ' ')}`);
-    return new ServiceUnavailable('The session store is unavailable. Please try again in a moment.', { cause: err });
+    const failingFast = err instanceof StoreCircuitOpenError;
+    if (!failingFast) app.logger.error(`[session] ${err.message.replace(/\s+/g, ' ')}`);
+    const retryAfter = failingFast ? Math.max(1, Math.ceil(err.retryAfterMs / 1000)) : 1;
+    return new ServiceUnavailable('The session store is unavailable. Please try again in a moment.', { cause: err, retryAfter });
   }
 
   // --- saving ---------------------------------------------------------------
