@@ -4,16 +4,17 @@
  * change on `app.logger` once (never once per request).
  */
 import type { App } from '@micro/core';
-import { CircuitBreakerStore, type BreakerStateChange } from '../stores/circuit-breaker.js';
+import { CircuitBreakerStore, type BreakerStateChange, type CircuitBreakerOptions } from '../stores/circuit-breaker.js';
 import type { SessionStore } from '../stores/store.js';
 import './outage-config.js';
 
-/** `store` behind a circuit breaker, or as is when SESSION_BREAKER_THRESHOLD is 0. */
-export function breakerFromConfig(app: App, store: SessionStore): SessionStore {
+/** `store` behind a circuit breaker, or as is when SESSION_BREAKER_THRESHOLD is 0. `clock` is for tests. */
+export function breakerFromConfig(app: App, store: SessionStore, { clock }: Pick<CircuitBreakerOptions, 'clock'> = {}): SessionStore {
   const threshold = app.config.SESSION_BREAKER_THRESHOLD;
   if (threshold === 0) return store;
   return new CircuitBreakerStore(store, {
     threshold,
+    clock,
     cooldownMs: app.config.SESSION_BREAKER_COOLDOWN * 1000,
     onStateChange: (change) => logStateChange(app, change),
   });

@@ -7,6 +7,7 @@ export { serverSession } from './server-session.js';
 export { OutageSession } from './outage-session.js';
 export { storeHealth } from './store-health.js';
 export { createStore, serializerFor, DEFAULT_SESSION_FILE_DIR } from './create-store.js';
+export { breakerFromConfig } from './breaker-from-config.js';
 export { PrefixedStore } from './prefixed-store.js';
 export { OpenedStore, type OpenedConnection } from './opened-store.js';
 export { defaultDriverLoader, type DriverLoader } from './driver-loader.js';
