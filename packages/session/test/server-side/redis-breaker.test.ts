@@ -10,7 +10,7 @@
  * Then SESSION_OUTAGE_READONLY: reading requests get an empty session, writes
  * answer 503, and nothing is written over the stored session.
  */
-import type { TestResponse } from '@micro/core';
+import type { Request, TestResponse } from '@micro/core';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { session, sessions } from '../../src/index.js';
@@ -213,6 +213,28 @@ describe.skipIf(!binary.available)('server-side sessions while Redis hangs (real
     expect(await app.store.inner.get(sid)).toEqual(stored);
     expect((await c.get('/count-visit')).status).toBe(200);
     expect(await app.store.inner.get(sid)).toEqual({ ...stored, visits: 1 });
+  });
+
+  it('shouldServeReadOnly() chooses by route: here only the front page is served read-only', async () => {
+    class FrontPageReadOnly extends ServerSideSessionInterface {
+      override shouldServeReadOnly(_app: unknown, request: Request): boolean {
+        return request.endpoint === 'index';
+      }
+    }
+    const { app, breaker } = hungRedisApp({ SESSION_BREAKER_THRESHOLD: 1 });
+    app.sessionInterface = new FrontPageReadOnly(breaker);
+    const c = app.testClient();
+    await login(c);
+    server.signal('SIGSTOP');
+    try {
+      const front = await c.get('/');
+      expect([front.status, front.text]).toEqual([200, 'anonymous']);
+      expect(breaker.state).toBe('open');
+      const data = await c.get('/data');
+      expect([data.status, data.headers.get('retry-after')]).toEqual([503, String(COOLDOWN_S)]);
+    } finally {
+      server.signal('SIGCONT');
+    }
   });
 
   it('sessions(app) puts the Redis store behind a breaker built from the config', () => {
