@@ -4,7 +4,7 @@ import './register.js';
 export { ServerSideSessionInterface } from './server-side-session-interface.js';
 export { ServerSideSession, type ServerSideSessionOptions } from './server-side-session.js';
 export { serverSession } from './server-session.js';
-export { OutageSession } from './outage-session.js';
+export { OutageSession, READ_ONLY_METHODS, type OutageMode } from './outage-session.js';
 export { storeHealth } from './store-health.js';
 export { createStore, serializerFor, DEFAULT_SESSION_FILE_DIR } from './create-store.js';
 export { breakerFromConfig } from './breaker-from-config.js';

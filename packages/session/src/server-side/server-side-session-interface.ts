@@ -22,7 +22,7 @@ import type { Signer } from '../signer.js';
 import { StoreCircuitOpenError } from '../stores/circuit-breaker.js';
 import { StoreConflictError, StoreUnavailableError } from '../stores/errors.js';
 import type { SessionChanges, SessionData, SessionStore } from '../stores/store.js';
-import { OutageSession, READ_ONLY_METHODS } from './outage-session.js';
+import { OutageSession, READ_ONLY_METHODS, type OutageMode } from './outage-session.js';
 import { ServerSideSession } from './server-side-session.js';
 import { generateSessionId, SESSION_ID_SIGNER, sessionIdCookieValue, sessionIdFromCookie } from './session-id.js';
 import { storeHealth } from './store-health.js';
@@ -56,8 +56,9 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
       (data) => (data === null ? this.newSession(app) : new ServerSideSession(sid, data, { isNew: false })),
       (err: unknown) => {
         const failure = this.storeFailed(app, err);
-        if (failure instanceof ServiceUnavailable && this.shouldServeReadOnly(app, request)) return new OutageSession(sid, failure);
-        throw failure;
+        const mode = failure instanceof ServiceUnavailable ? this.outageMode(app, request) : 'fail';
+        if (mode === 'fail') throw failure;
+        return new OutageSession(sid, failure as ServiceUnavailable, mode === 'read-only');
       },
     );
   }
@@ -69,7 +70,7 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
   saveSession(app: App, session: ServerSideSession, response: Response): void | Promise<void> {
     if (session.accessed) response.headers.addToken('Vary', 'Cookie');
     if (session instanceof OutageSession) {
-      if (session.modified) throw session.refusal(); // changed by hand: never saved
+      if (session.modified) throw session.refusal('changed'); // marked by hand: never saved
       return;
     }
     const saved = this.persist(app, session, response);
@@ -118,12 +119,14 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
   }
 
   /**
-   * Serve an empty read-only session instead of a 503 when the store cannot be
-   * read: with SESSION_OUTAGE_READONLY, for GET, HEAD and OPTIONS. Override it
-   * to choose by route (`request.endpoint` is known here).
+   * What a request gets when its session cannot be read (outage-session.ts):
+   * `'fail'` (a 503, the default), or with SESSION_OUTAGE_READONLY `'read-only'`
+   * for GET, HEAD and OPTIONS and `'fail-on-use'` for other methods. Override
+   * it to choose by route (`request.endpoint` is known here).
    */
-  shouldServeReadOnly(app: App, request: Request): boolean {
-    return app.config.SESSION_OUTAGE_READONLY && READ_ONLY_METHODS.has(request.method);
+  outageMode(app: App, request: Request): OutageMode {
+    if (!app.config.SESSION_OUTAGE_READONLY) return 'fail';
+    return READ_ONLY_METHODS.has(request.method) ? 'read-only' : 'fail-on-use';
   }
 
   /**

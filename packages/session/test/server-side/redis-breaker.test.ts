@@ -10,12 +10,12 @@
  * Then SESSION_OUTAGE_READONLY: reading requests get an empty session, writes
  * answer 503, and nothing is written over the stored session.
  */
-import type { Request, TestResponse } from '@micro/core';
+import type { App, Request, TestResponse } from '@micro/core';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { session, sessions } from '../../src/index.js';
 import { breakerFromConfig } from '../../src/server-side/breaker-from-config.js';
-import { serverSession, ServerSideSessionInterface } from '../../src/server-side/index.js';
+import { serverSession, ServerSideSessionInterface, type OutageMode } from '../../src/server-side/index.js';
 import { CircuitBreakerStore } from '../../src/stores/circuit-breaker.js';
 import { RedisStore } from '../../src/stores/redis-store.js';
 import { hasBinary, startRedis, type LocalServer } from '../stores/local-servers.js';
@@ -155,7 +155,7 @@ describe.skipIf(!binary.available)('server-side sessions while Redis hangs (real
     expect(await sessions.health(app)).toMatchObject({ ok: true, store: 'redis', state: 'closed' });
   });
 
-  it('with SESSION_OUTAGE_READONLY, reading requests get an empty session and writes answer 503', async () => {
+  it('with SESSION_OUTAGE_READONLY, GETs get an empty read-only session, other methods fail on first use', async () => {
     const { app, breaker, advance } = hungRedisApp({ SESSION_OUTAGE_READONLY: true, SESSION_BREAKER_THRESHOLD: 2 });
     app.get('/count-visit', function countVisit() {
       session.set('visits', Number(session.get('visits') ?? 0) + 1);
@@ -168,6 +168,12 @@ describe.skipIf(!binary.available)('server-side sessions while Redis hangs (real
     app.get('/logout-on-get', function logoutOnGet() {
       serverSession.destroy();
       return 'logged out';
+    });
+    app.post('/ping', function ping() {
+      return 'pong';
+    });
+    app.post('/whoami', function whoami() {
+      return String(session.get('username') ?? 'anonymous');
     });
     app.get('/status', function status() {
       return { unavailable: (session as unknown as { storeUnavailable?: boolean }).storeUnavailable === true, user: session.get('username') ?? null };
@@ -197,9 +203,15 @@ describe.skipIf(!binary.available)('server-side sessions while Redis hangs (real
         expect([path, r.status, r.headers.get('retry-after'), r.headers.getSetCookie()]).toEqual([path, 503, String(COOLDOWN_S), []]);
         expect(r.text).toContain('the session cannot be changed');
       }
-      // Other methods are not served read-only: a POST answers 503 as before.
-      const post = await c.post('/set?key=k&value=v');
-      expect([post.status, post.headers.get('retry-after')]).toEqual([503, String(COOLDOWN_S)]);
+      // Other methods are not served read-only: a POST that reads or writes the session answers 503,
+      // rather than act for a user who only looks logged out; one that never touches it is served.
+      for (const path of ['/set?key=k&value=v', '/whoami']) {
+        const post = await c.post(path);
+        expect([path, post.status, post.headers.get('retry-after'), post.headers.getSetCookie()]).toEqual([path, 503, String(COOLDOWN_S), []]);
+      }
+      expect((await c.post('/whoami')).text).toContain('the session cannot be read');
+      expect((await c.post('/ping')).text).toBe('pong');
+      expect((await c.get('/peek')).text).toBe('no session used');
       expect(app.store.calls).toEqual([]);
       expect(c.cookies.get(COOKIE)).toBe(cookie);
     } finally {
@@ -215,10 +227,10 @@ describe.skipIf(!binary.available)('server-side sessions while Redis hangs (real
     expect(await app.store.inner.get(sid)).toEqual({ ...stored, visits: 1 });
   });
 
-  it('shouldServeReadOnly() chooses by route: here only the front page is served read-only', async () => {
+  it('outageMode() chooses by route: here only the front page is served read-only, the rest fails as without the key', async () => {
     class FrontPageReadOnly extends ServerSideSessionInterface {
-      override shouldServeReadOnly(_app: unknown, request: Request): boolean {
-        return request.endpoint === 'index';
+      override outageMode(_app: App, request: Request): OutageMode {
+        return request.endpoint === 'index' ? 'read-only' : 'fail';
       }
     }
     const { app, breaker } = hungRedisApp({ SESSION_BREAKER_THRESHOLD: 1 });
@@ -232,6 +244,8 @@ describe.skipIf(!binary.available)('server-side sessions while Redis hangs (real
       expect(breaker.state).toBe('open');
       const data = await c.get('/data');
       expect([data.status, data.headers.get('retry-after')]).toEqual([503, String(COOLDOWN_S)]);
+      // 'fail' answers before the view: even a route that never uses the session.
+      expect((await c.get('/peek')).status).toBe(503);
     } finally {
       server.signal('SIGCONT');
     }
