@@ -46,7 +46,15 @@ export class StoreCircuitOpenError extends StoreUnavailableError {
   readonly retryAfterMs: number;
 
   constructor(store: string, failures: number, retryAfterMs: number, options: { cause?: unknown } = {}) {
-    super(store, `failing fast after ${failures} failures in a row (circuit breaker open, next try in ${Math.ceil(retryAfterMs / 1000)} s)`, options);
+    // No stack trace: while the circuit is open one of these is made per request, and its
+    // stack would only ever point at the breaker (capturing it was a sixth of a fast 503).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(store, `failing fast after ${failures} failures in a row (circuit breaker open, next try in ${Math.ceil(retryAfterMs / 1000)} s)`, options);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'StoreCircuitOpenError';
     this.retryAfterMs = retryAfterMs;
   }
