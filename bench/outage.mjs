@@ -3,6 +3,7 @@
 // without the session store's circuit breaker (docs/benchmarks.md, "Store outage").
 //
 //   node bench/outage.mjs [--duration 10] [--warmup 3] [--connections 50] [--rounds 3]
+//                         [--node 24|22|20|system]   (the server's Node.js; env BENCH_NODE, default 24)
 //
 // A private redis-server (its own port, nothing persisted) is frozen with SIGSTOP:
 // connections stay open and commands are accepted but never answered, as a hung
@@ -25,6 +26,8 @@ import { once } from 'node:events';
 import { createServer, connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { nodeRuntime } from './lib/node-runtime.mjs';
+import { DEFAULTS, parseNodeChoice } from './lib/options.mjs';
 
 const SECRET = 'micro-bench-outage-secret-0123456789';
 const MIX = [
@@ -91,8 +94,10 @@ async function main() {
       warmup: { type: 'string', default: '3' },
       connections: { type: 'string', default: '50' },
       rounds: { type: 'string', default: '3' },
+      node: { type: 'string', default: process.env.BENCH_NODE || DEFAULTS.node },
     },
   });
+  const runtime = await nodeRuntime(parseNodeChoice(values.node));
   const opts = { duration: Number(values.duration), warmup: Number(values.warmup), connections: Number(values.connections) };
   const scenarios = [
     { name: 'healthy', hung: false, breaker: true, readonly: false },
@@ -107,7 +112,7 @@ async function main() {
     for (let round = 0; round < Number(values.rounds); round++) {
       for (let i = 0; i < scenarios.length; i++) {
         const scenario = scenarios[(i + round) % scenarios.length];
-        const r = await runScenario(scenario, redis, opts);
+        const r = await runScenario(scenario, redis, opts, runtime.path);
         runs.get(scenario.name).push(r);
         console.error(`round ${round + 1}: ${scenario.name}: ${Math.round(r.rps)} requests/s`);
       }
@@ -116,7 +121,7 @@ async function main() {
     redis.process.kill('SIGCONT');
     redis.process.kill('SIGKILL');
   }
-  console.log(`\nNode ${process.version}, ${opts.connections} connections, ${opts.duration} s measured after ${opts.warmup} s of warm-up, median of ${values.rounds} rounds\n`);
+  console.log(`\nserver on Node ${runtime.version} (--node ${runtime.choice}), ${opts.connections} connections, ${opts.duration} s measured after ${opts.warmup} s of warm-up, median of ${values.rounds} rounds\n`);
   console.log('| scenario | requests/s | of which 2xx/s | p50 ms | p99 ms | 503s | log lines |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const { name } of scenarios) {
@@ -127,10 +132,11 @@ async function main() {
   }
 }
 
-async function runScenario(scenario, redis, opts) {
+async function runScenario(scenario, redis, opts, execPath) {
   const { default: autocannon } = await import('autocannon');
   const port = await freePort();
   const child = fork(new URL(import.meta.url).pathname, ['--serve'], {
+    execPath,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), REDIS_PORT: String(redis.port), BREAKER: scenario.breaker ? '1' : '0', READONLY: scenario.readonly ? '1' : '0' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
