@@ -76,7 +76,7 @@ export class CircuitBreakerStore implements SessionStore {
   private openUntil = 0;
   /** The call that is the probe, or 0 when none is out (a number, so a stale probe is told apart). */
   private probing = 0;
-  private calls = 0;
+  private probes = 0;
 
   constructor(
     readonly inner: SessionStore,
@@ -133,7 +133,7 @@ export class CircuitBreakerStore implements SessionStore {
     let probe = 0;
     if (this.isOpen) {
       if (this.probing !== 0 || this.clock() < this.openUntil) return Promise.reject(this.failFast());
-      probe = this.probing = ++this.calls;
+      probe = this.probing = ++this.probes;
       this.report('open', 'half-open');
     }
     let pending: Promise<T>;
@@ -157,7 +157,8 @@ export class CircuitBreakerStore implements SessionStore {
   private answered(): void {
     this.failures = 0;
     if (!this.isOpen) return;
-    const from = this.state;
+    // As last reported: 'half-open' only once a probe went out.
+    const from = this.probing !== 0 ? 'half-open' : 'open';
     this.isOpen = false;
     this.probing = 0;
     this.report(from, 'closed');
