@@ -6,7 +6,7 @@
 import { App, Config, DEFAULT_CONFIG, type Request, type Response, type SessionInterface as CoreSessionInterface } from '@micro/core';
 import { describe, expect, it } from 'vitest';
 import { Session, sessions } from '../../src/index.js';
-import { CircuitBreakerStore, MemoryStore, ServerSideSessionInterface } from '../../src/server-side/index.js';
+import { CircuitBreakerStore, MemoryStore, ServerSideSessionInterface, StoreUnavailableError } from '../../src/server-side/index.js';
 import { quietApp } from '../helpers.js';
 
 function installed(config: Record<string, unknown>): ServerSideSessionInterface {
@@ -65,6 +65,28 @@ describe('health()', () => {
     expect(await new ServerSideSessionInterface(failing).health()).toMatchObject({ ok: false, store: 'memory', state: 'closed', error: 'disk on fire' });
     expect(await new ServerSideSessionInterface(store).health()).toMatchObject({ ok: true });
     expect(store.size).toBe(0);
+  });
+
+  it('goes through the breaker: answers at once while it is open, and after the cool-down is the probe that closes it', async () => {
+    let now = 0;
+    let down = true;
+    let reached = 0;
+    const memory = new MemoryStore();
+    const flaky = Object.assign(Object.create(memory) as MemoryStore, {
+      get: (id: string) => {
+        reached++;
+        return down ? Promise.reject(new StoreUnavailableError('memory', 'connection refused')) : memory.get(id);
+      },
+    });
+    const si = new ServerSideSessionInterface(new CircuitBreakerStore(flaky, { threshold: 2, cooldownMs: 1000, clock: () => now }));
+    expect(await si.health()).toMatchObject({ ok: false, state: 'closed', error: expect.stringContaining('connection refused') });
+    expect(await si.health()).toMatchObject({ ok: false, state: 'open' });
+    expect(await si.health()).toMatchObject({ ok: false, state: 'open', error: expect.stringContaining('circuit breaker open') });
+    expect(reached).toBe(2);
+    down = false;
+    now += 1000;
+    expect(await si.health()).toMatchObject({ ok: true, state: 'closed' });
+    expect(reached).toBe(3);
   });
 
   it.each(['cookie', 'encrypted-cookie'])('%s sessions are always healthy', async (type) => {
