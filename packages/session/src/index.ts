@@ -3,6 +3,7 @@ import './session-config.js';
 
 export { sessions, registerSessionType, sessionTypes, type SessionsOptions, type SessionInterfaceFactory } from './sessions.js';
 export { DEFAULT_SESSION_TYPE, type SessionType } from './session-config.js';
+export type { SessionHealth } from './session-health.js';
 export { session } from './session-proxy.js';
 export { Session, PERMANENT_KEY, type SessionOptions } from './session.js';
 export { CREATED_KEY } from './absolute-lifetime.js';

@@ -29,6 +29,7 @@ import type { KeyDerivation } from './derived-keys.js';
 import { KeySetCache } from './key-set-cache.js';
 import { NullSession } from './null-session.js';
 import { PERMANENT_KEY, type Session } from './session.js';
+import type { SessionHealth } from './session-health.js';
 import { SessionCookieTemplate } from './session-cookie-template.js';
 import { Signer } from './signer.js';
 
@@ -79,6 +80,15 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
 
   isNullSession(session: unknown): boolean {
     return session instanceof NullSession;
+  }
+
+  /**
+   * For a readiness probe (`sessions.health(app)`). A cookie carries its own
+   * session, so there is nothing to reach: always ok. Server-side interfaces
+   * read from their store.
+   */
+  health(): Promise<SessionHealth> {
+    return Promise.resolve({ ok: true, store: 'cookie', state: 'closed' });
   }
 
   // --- cookie attributes (Flask's defaults, read from app.config) ----------

@@ -9,20 +9,27 @@
  * - A request that only reads never rewrites the record; with
  *   SESSION_REFRESH_EACH_REQUEST a permanent session's lifetime is extended
  *   with `store.touch` (one PEXPIRE on Redis).
- * - A store outage answers 503 with one log line naming the store, leaves the
- *   cookie as it was and never writes an empty session over the stored one.
+ * - A store outage answers 503 with one log line naming the store and a
+ *   Retry-After, leaves the cookie as it was and never writes an empty session
+ *   over the stored one. With SESSION_OUTAGE_READONLY a reading request gets an
+ *   empty read-only session instead (outage-session.ts).
  */
 import { PayloadTooLarge, ServiceUnavailable, type App, type Request, type Response } from '@micro/core';
 import { capAtAbsoluteLimit, changesWithCreatedAt, openWithinAbsoluteLifetime, stampCreatedAt, withCreatedAt } from '../absolute-lifetime.js';
+import type { SessionHealth } from '../session-health.js';
 import { SessionInterface } from '../session-interface.js';
 import { PERMANENT_KEY } from '../session.js';
 import type { Signer } from '../signer.js';
+import { StoreCircuitOpenError } from '../stores/circuit-breaker.js';
 import { StoreConflictError, StoreUnavailableError } from '../stores/errors.js';
 import { SessionTooLargeError } from '../stores/session-too-large-error.js';
 import type { SessionChanges, SessionData, SessionStore } from '../stores/store.js';
+import { OutageSession, READ_ONLY_METHODS, type OutageMode } from './outage-session.js';
 import { ServerSideSession } from './server-side-session.js';
 import { generateSessionId, SESSION_ID_SIGNER, sessionIdCookieValue, sessionIdFromCookie } from './session-id.js';
+import { storeHealth } from './store-health.js';
 import './server-side-config.js';
+import './outage-config.js';
 
 export class ServerSideSessionInterface extends SessionInterface<ServerSideSession> {
   private requestsSinceCleanup = 0;
@@ -50,7 +57,10 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
     return this.store.get(sid).then(
       (data) => (data === null ? this.newSession(app) : this.openStored(app, sid, data)),
       (err: unknown) => {
-        throw this.storeFailed(app, err);
+        const failure = this.storeFailed(app, err);
+        const mode = failure instanceof ServiceUnavailable ? this.outageMode(app, request) : 'fail';
+        if (mode === 'fail') throw failure;
+        return new OutageSession(sid, failure as ServiceUnavailable, mode === 'read-only');
       },
     );
   }
@@ -82,11 +92,20 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
    */
   saveSession(app: App, session: ServerSideSession, response: Response): void | Promise<void> {
     if (session.accessed) response.headers.addToken('Vary', 'Cookie');
+    if (session instanceof OutageSession) {
+      if (session.modified) throw session.refusal('changed'); // marked by hand: never saved
+      return;
+    }
     const saved = this.persist(app, session, response);
     if (saved === undefined) return;
     return saved.catch((err: unknown) => {
       throw this.storeFailed(app, err);
     });
+  }
+
+  /** For a readiness probe: one read from the store, bounded by its timeout (store-health.ts). */
+  override health(): Promise<SessionHealth> {
+    return storeHealth(this.store);
   }
 
   // --- small decisions, each overridable -----------------------------------
@@ -123,10 +142,23 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
   }
 
   /**
+   * What a request gets when its session cannot be read (outage-session.ts):
+   * `'fail'` (a 503, the default), or with SESSION_OUTAGE_READONLY `'read-only'`
+   * for GET, HEAD and OPTIONS and `'fail-on-use'` for other methods. Override
+   * it to choose by route (`request.endpoint` is known here).
+   */
+  outageMode(app: App, request: Request): OutageMode {
+    if (!app.config.SESSION_OUTAGE_READONLY) return 'fail';
+    return READ_ONLY_METHODS.has(request.method) ? 'read-only' : 'fail-on-use';
+  }
+
+  /**
    * A store failure becomes a 503 (core's `ServiceUnavailable`) and one log
-   * line naming the store, without the session id or data; a session over
-   * the store's size limit, a 413 and one warning. Any other error
-   * (a bug, a wrong-type Redis key) is passed through unchanged.
+   * line naming the store, without the session id or data; Retry-After is the
+   * rest of an open circuit breaker's cool-down, else 1 s. Failing fast logs
+   * nothing: the breaker logged when it opened. A session over the store's
+   * size limit is a 413 and one warning. Any other error (a bug, a wrong-type
+   * Redis key) is passed through unchanged.
    */
   protected storeFailed(app: App, err: unknown): unknown {
     if (err instanceof SessionTooLargeError) {
@@ -135,8 +167,10 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
       return new PayloadTooLarge('The session is too large to be saved.', { cause: err });
     }
     if (!(err instanceof StoreUnavailableError || err instanceof StoreConflictError)) return err;
-    app.logger.error(`[session] ${err.message.replace(/\s+/g, ' ')}`);
-    return new ServiceUnavailable('The session store is unavailable. Please try again in a moment.', { cause: err });
+    const failingFast = err instanceof StoreCircuitOpenError;
+    if (!failingFast) app.logger.error(`[session] ${err.message.replace(/\s+/g, ' ')}`);
+    const retryAfter = failingFast ? Math.max(1, Math.ceil(err.retryAfterMs / 1000)) : 1;
+    return new ServiceUnavailable('The session store is unavailable. Please try again in a moment.', { cause: err, retryAfter });
   }
 
   // --- saving ---------------------------------------------------------------
