@@ -14,20 +14,30 @@
  */
 import { ServiceUnavailable, type App, type Request, type Response } from '@micro/core';
 import { SessionInterface } from '../session-interface.js';
+import { SessionObserver } from '../session-observer.js';
 import { PERMANENT_KEY } from '../session.js';
 import type { Signer } from '../signer.js';
 import { StoreConflictError, StoreUnavailableError } from '../stores/errors.js';
 import type { SessionChanges, SessionData, SessionStore } from '../stores/store.js';
+import { traceStore } from '../stores/traced-store.js';
 import { ServerSideSession } from './server-side-session.js';
 import { generateSessionId, SESSION_ID_SIGNER, sessionIdCookieValue, sessionIdFromCookie } from './session-id.js';
 import './server-side-config.js';
 
 export class ServerSideSessionInterface extends SessionInterface<ServerSideSession> {
   private requestsSinceCleanup = 0;
+  /** The store; wrapped in a TracedStore when an OpenTelemetry SDK is registered (telemetry.md). */
+  readonly store: SessionStore;
+  /** Spans and lifecycle events around opening and saving (session-observer.ts). */
+  private readonly observer = new SessionObserver({
+    store: () => this.store.name,
+    rejectedCookie: (app, cookie) => (sessionIdFromCookie(cookie, app.config.SESSION_USE_SIGNER ? this.getSessionIdSigner(app) : null) === null ? 'tampered' : 'expired'),
+  });
 
   /** `store` is used as given: build Redis and Memcached stores with the key prefix you want. */
-  constructor(readonly store: SessionStore) {
+  constructor(store: SessionStore) {
     super();
+    this.store = traceStore(store);
   }
 
   /**
@@ -36,6 +46,10 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
    * Null (the null session) when SESSION_USE_SIGNER is on and no SECRET_KEY is set.
    */
   openSession(app: App, request: Request): ServerSideSession | null | Promise<ServerSideSession> {
+    return this.observer.open(this, app, request, this.openFromStore);
+  }
+
+  private openFromStore(app: App, request: Request): ServerSideSession | null | Promise<ServerSideSession> {
     let signer: Signer | null = null;
     if (app.config.SESSION_USE_SIGNER) {
       signer = this.getSessionIdSigner(app);
@@ -58,6 +72,10 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
    * response's headers go out; if the store fails, no cookie is written.
    */
   saveSession(app: App, session: ServerSideSession, response: Response): void | Promise<void> {
+    return this.observer.save(this, app, session, response, this.saveToStore);
+  }
+
+  private saveToStore(app: App, session: ServerSideSession, response: Response): void | Promise<void> {
     if (session.accessed) response.headers.addToken('Vary', 'Cookie');
     const saved = this.persist(app, session, response);
     if (saved === undefined) return;
