@@ -6,6 +6,7 @@ import type { Serializer } from './serializers.js';
 import { jsonSerializer, toText } from './serializers.js';
 import { StoreConflictError, StoreUnavailableError, withTimeout } from './errors.js';
 import { retryDelay } from './retry-delay.js';
+import { recordConflictMerged } from '../telemetry/session-telemetry.js';
 
 export interface SqlStoreOptions {
   /** A knex instance for PostgreSQL (pg), MySQL/MariaDB (mysql2) or SQLite (better-sqlite3). The store never destroys it. */
@@ -106,6 +107,7 @@ export class SqlStore implements SessionStore {
         );
         if (inserted) return;
       }
+      recordConflictMerged(this.name); // another writer got in first: read again and merge
       await retryDelay(attempt);
     }
     throw new StoreConflictError(this.name, this.maxRetries);

@@ -75,9 +75,10 @@ export class SessionTelemetry {
   endSpan(span: OtelSpan, outcome: SessionOutcome, err?: unknown): void {
     span.setAttribute(ATTR.outcome, outcome);
     if (err !== undefined) {
-      span.setAttribute(ATTR.errorType, errorType(err));
-      // The message names the store and what failed, never the id (see stores/errors.ts).
-      span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: err instanceof Error ? err.message : undefined });
+      const cause = rootError(err);
+      span.setAttribute(ATTR.errorType, cause instanceof Error ? cause.name : 'Error');
+      // A store error's message names the store and what failed, never the id (see stores/errors.ts).
+      span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: cause instanceof Error ? cause.message : undefined });
     }
     span.end();
   }
@@ -156,6 +157,11 @@ export function errorOutcome(err: unknown): SessionOutcome {
 }
 
 function errorType(err: unknown): string {
-  const cause = err instanceof ServiceUnavailable && err.cause instanceof Error ? err.cause : err;
+  const cause = rootError(err);
   return cause instanceof Error ? cause.name : 'Error';
+}
+
+/** The store's error behind core's 503, or `err` itself. */
+function rootError(err: unknown): unknown {
+  return err instanceof ServiceUnavailable && err.cause instanceof Error ? err.cause : err;
 }
