@@ -29,6 +29,9 @@ const redisBinary = await checkService('redis-server (local binary for outage te
   if (!hasBinary('redis-server')) throw new Error('redis-server is not installed');
 });
 
+// Built while no SDK is registered (before beforeAll): it must record nothing, ever.
+const builtBeforeSdk = sessionApp({ SESSION_TYPE: 'memory' });
+
 let sdk: OtelSdk;
 beforeAll(() => {
   sdk = registerOtelSdk();
@@ -75,6 +78,17 @@ async function login(client: AppTestClient, username = 'alice'): Promise<void> {
   const r = await client.post('/login', { form: { username } });
   expect(r.status).toBe(200);
 }
+
+describe('an app built before the SDK was registered', () => {
+  it('records no span and no metric, and its sessions work', async () => {
+    expect((builtBeforeSdk.sessionInterface as ServerSideSessionInterface).store).not.toBeInstanceOf(TracedStore);
+    const client = builtBeforeSdk.testClient();
+    await login(client);
+    expect((await client.get('/')).text).toBe('alice');
+    expect(sdk.exporter.getFinishedSpans()).toEqual([]);
+    expect(await sdk.points('micro.session.store.duration')).toEqual([]);
+  });
+});
 
 describe('server-side sessions on the memory store', () => {
   it('wraps the store in a TracedStore, because an SDK was registered before sessions(app)', () => {
