@@ -77,8 +77,10 @@ export class SessionTelemetry {
     if (err !== undefined) {
       const cause = rootError(err);
       span.setAttribute(ATTR.errorType, cause instanceof Error ? cause.name : 'Error');
-      // A store error's message names the store and what failed, never the id (see stores/errors.ts).
-      span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: cause instanceof Error ? cause.message : undefined });
+      // A store error's message names the store and what failed, never the id (stores/errors.ts). Other
+      // messages are left out: a driver's may quote a key or a value (MySQL's "Duplicate entry '…'").
+      const known = cause instanceof StoreUnavailableError || cause instanceof StoreConflictError;
+      span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: known ? cause.message : undefined });
     }
     span.end();
   }

@@ -12,7 +12,7 @@ import knexFactory from 'knex';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordRevocation, session, sessions, Signer } from '../../src/index.js';
-import { generateSessionId, serverSession, ServerSideSessionInterface, sessionIdCookieValue, SqlStore } from '../../src/server-side/index.js';
+import { generateSessionId, MemoryStore, serverSession, ServerSideSessionInterface, sessionIdCookieValue, SqlStore, type StoredSession as SessionData } from '../../src/server-side/index.js';
 import { TracedStore, traceStore } from '../../src/stores/traced-store.js';
 import { quietApp } from '../helpers.js';
 import { hasBinary, startRedis, type LocalServer } from '../stores/local-servers.js';
@@ -159,6 +159,30 @@ describe('server-side sessions on the memory store', () => {
     recordRevocation(app, 3, { store: 'memory', reason: 'password changed' });
     const revoked = await sdk.points('micro.session.revocations');
     expect(revoked.map((p) => [p.attributes, p.value])).toEqual([[{ 'micro.session.store': 'memory' }, 3]]);
+  });
+});
+
+describe('a store that fails with an error of its own (a bug, not an outage)', () => {
+  it("ends the spans with outcome 'error' and the error's type, leaving its message (which may quote the id) out", async () => {
+    class LeakyStore extends MemoryStore {
+      override get(id: string): Promise<SessionData | null> {
+        return Promise.reject(new TypeError(`cannot read record ${id}`));
+      }
+    }
+    const app = quietApp({ config: { SECRET_KEY: SECRET } });
+    const store = new LeakyStore();
+    sessions(app, { interface: new ServerSideSessionInterface(store) });
+    app.get('/', () => String(session.get('username') ?? 'anonymous'));
+    const sid = generateSessionId(32);
+    const cookie = sessionIdCookieValue(sid, new Signer({ secretKeys: SECRET, salt: 'flask-session', keyDerivation: 'hmac' }));
+    const r = await app.testClient().get('/', { headers: { cookie: `session=${cookie}` } });
+    expect(r.status).toBe(500);
+    const spans = sdk.spans();
+    for (const span of [one(spans, 'session.open'), one(spans, 'session.store.get')]) {
+      expect(span.status).toEqual({ code: 2, message: undefined });
+      expect(span.attributes).toMatchObject({ 'micro.session.outcome': 'error', 'error.type': 'TypeError' });
+    }
+    expectNoSecrets(spans, [sid]);
   });
 });
 
