@@ -50,7 +50,7 @@ export class SessionTelemetry {
       advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] },
     });
     this.conflicts = meter.createCounter('micro.session.store.conflicts', {
-      description: 'Concurrent writes to one session that a store resolved by reading again and merging.',
+      description: 'Writes to one session that lost a race with another writer and were retried (read again and merged).',
       unit: '{conflict}',
     });
     this.outages = meter.createCounter('micro.session.store.outages', {
