@@ -91,8 +91,12 @@ export class SessionObserver {
   private openOutcome(si: AnyInterface, app: App, request: Request, session: Session<object> | null): SessionOutcome {
     if (session === null) return 'null';
     if (!session.isNew) return 'ok';
-    const cookie = si.getSessionCookie(app, request);
-    return cookie ? this.options.rejectedCookie(app, cookie) : 'new';
+    try {
+      const cookie = si.getSessionCookie(app, request);
+      return cookie ? this.options.rejectedCookie(app, cookie) : 'new';
+    } catch {
+      return 'error'; // telemetry never fails a request that succeeded
+    }
   }
 }
 
