@@ -8,6 +8,7 @@ import { openWithinAbsoluteLifetime, stampCreatedAt, withCreatedAt } from './abs
 import { BadData, BadPayload } from './errors.js';
 import { Session } from './session.js';
 import { SessionInterface } from './session-interface.js';
+import { cookieRejection, SessionObserver } from './session-observer.js';
 import type { UnsignOptions } from './signer.js';
 
 /** Turns session data into a cookie value and back; `loads` throws only `BadData`. */
@@ -17,6 +18,14 @@ export interface SessionCookieCodec {
 }
 
 export abstract class CookieSessionInterface extends SessionInterface<Session> {
+  /** Where the session is kept, as spans and session events name it. */
+  readonly storeName: string = 'cookie';
+  /** Spans and lifecycle events around opening and saving (session-observer.ts). */
+  private readonly observer = new SessionObserver({
+    store: () => this.storeName,
+    rejectedCookie: (app, cookie) => cookieRejection(this.cookieCodec(app), cookie, this.getMaxAge(app)),
+  });
+
   /** The codec for the app's current keys; null without a secret key (the null session is used). */
   protected abstract cookieCodec(app: App): SessionCookieCodec | null;
 
@@ -26,6 +35,10 @@ export abstract class CookieSessionInterface extends SessionInterface<Session> {
    * authentic cookie whose payload is bad, where we log and start afresh.
    */
   openSession(app: App, request: Request): Session | null {
+    return this.observer.open(this, app, request, this.openFromCookie);
+  }
+
+  private openFromCookie(app: App, request: Request): Session | null {
     const codec = this.cookieCodec(app);
     if (codec === null) return null;
     const value = this.getSessionCookie(app, request);
@@ -55,6 +68,10 @@ export abstract class CookieSessionInterface extends SessionInterface<Session> {
   }
 
   saveSession(app: App, session: Session, response: Response): void {
+    this.observer.save(this, app, session, response, this.saveToCookie);
+  }
+
+  private saveToCookie(app: App, session: Session, response: Response): void {
     if (!this.prepareSave(app, session, response)) return;
     // prepareSave only says yes for an app with keys: the session was opened with them.
     const codec = this.cookieCodec(app);

@@ -45,3 +45,20 @@ export { TaggedJSON, dumps as taggedDumps, loads as taggedLoads, type TaggedJSON
 export { Tuple, tuple } from './tuple.js';
 export { UUID } from './uuid.js';
 export * from './server-side/index.js';
+// Telemetry (docs/telemetry.md): lifecycle signals for audit logs, OpenTelemetry spans and metrics.
+export {
+  SessionSignal,
+  sessionCreated,
+  sessionRegenerated,
+  sessionDestroyed,
+  sessionRevoked,
+  emitSessionEvent,
+  sessionIdHash,
+  type SessionEvent,
+  type SessionEventName,
+  type SessionEventReceiver,
+  type SessionEventDetail,
+} from './session-events.js';
+export { recordRevocation, type RevocationDetail } from './record-revocation.js';
+export { traceStore } from './stores/traced-store.js';
+export { recordConflictMerged, INSTRUMENTATION_NAME, type SessionOutcome } from './telemetry/session-telemetry.js';

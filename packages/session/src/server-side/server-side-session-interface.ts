@@ -18,6 +18,7 @@ import { PayloadTooLarge, ServiceUnavailable, type App, type Request, type Respo
 import { capAtAbsoluteLimit, changesWithCreatedAt, openWithinAbsoluteLifetime, stampCreatedAt, withCreatedAt } from '../absolute-lifetime.js';
 import type { SessionHealth } from '../session-health.js';
 import { SessionInterface } from '../session-interface.js';
+import { SessionObserver } from '../session-observer.js';
 import { PERMANENT_KEY } from '../session.js';
 import type { Signer } from '../signer.js';
 import { StoreCircuitOpenError } from '../stores/circuit-breaker.js';
@@ -25,6 +26,7 @@ import { StoreConflictError, StoreUnavailableError } from '../stores/errors.js';
 import { SessionTooLargeError } from '../stores/session-too-large-error.js';
 import type { SessionChanges, SessionData, SessionStore } from '../stores/store.js';
 import { OutageSession, READ_ONLY_METHODS, type OutageMode } from './outage-session.js';
+import { traceStore } from '../stores/traced-store.js';
 import { ServerSideSession } from './server-side-session.js';
 import { generateSessionId, SESSION_ID_SIGNER, sessionIdCookieValue, sessionIdFromCookie } from './session-id.js';
 import { storeHealth } from './store-health.js';
@@ -33,10 +35,18 @@ import './outage-config.js';
 
 export class ServerSideSessionInterface extends SessionInterface<ServerSideSession> {
   private requestsSinceCleanup = 0;
+  /** The store; wrapped in a TracedStore when an OpenTelemetry SDK is registered (telemetry.md). */
+  readonly store: SessionStore;
+  /** Spans and lifecycle events around opening and saving (session-observer.ts). */
+  private readonly observer = new SessionObserver({
+    store: () => this.store.name,
+    rejectedCookie: (app, cookie) => (sessionIdFromCookie(cookie, app.config.SESSION_USE_SIGNER ? this.getSessionIdSigner(app) : null) === null ? 'tampered' : 'expired'),
+  });
 
   /** `store` is used as given: build Redis and Memcached stores with the key prefix you want. */
-  constructor(readonly store: SessionStore) {
+  constructor(store: SessionStore) {
     super();
+    this.store = traceStore(store);
   }
 
   /**
@@ -45,6 +55,10 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
    * Null (the null session) when SESSION_USE_SIGNER is on and no SECRET_KEY is set.
    */
   openSession(app: App, request: Request): ServerSideSession | null | Promise<ServerSideSession> {
+    return this.observer.open(this, app, request, this.openFromStore);
+  }
+
+  private openFromStore(app: App, request: Request): ServerSideSession | null | Promise<ServerSideSession> {
     let signer: Signer | null = null;
     if (app.config.SESSION_USE_SIGNER) {
       signer = this.getSessionIdSigner(app);
@@ -91,6 +105,10 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
    * response's headers go out; if the store fails, no cookie is written.
    */
   saveSession(app: App, session: ServerSideSession, response: Response): void | Promise<void> {
+    return this.observer.save(this, app, session, response, this.saveToStore);
+  }
+
+  private saveToStore(app: App, session: ServerSideSession, response: Response): void | Promise<void> {
     if (session.accessed) response.headers.addToken('Vary', 'Cookie');
     if (session instanceof OutageSession) {
       if (session.modified) throw session.refusal('changed'); // marked by hand: never saved

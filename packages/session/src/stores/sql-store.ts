@@ -8,6 +8,7 @@ import { StoreConflictError, StoreUnavailableError, withTimeout } from './errors
 import { retryDelay } from './retry-delay.js';
 import { logSafeReason } from './log-safe-reason.js';
 import { checkSqliteBusyTimeout, isSqliteBusy } from './sqlite-busy.js';
+import { recordConflictMerged } from '../telemetry/session-telemetry.js';
 
 export interface SqlStoreOptions {
   /** A knex instance for PostgreSQL (pg), MySQL/MariaDB (mysql2) or SQLite (better-sqlite3). The store never destroys it. */
@@ -113,6 +114,7 @@ export class SqlStore implements SessionStore {
         );
         if (inserted) return;
       }
+      recordConflictMerged(this.name); // another writer got in first: read again and merge
       await retryDelay(attempt);
     }
     throw new StoreConflictError(this.name, this.maxRetries);
