@@ -30,6 +30,12 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
   /** True once the data was read or written; the response should then vary on `Cookie`. */
   accessed = false;
   readonly isNew: boolean;
+  /**
+   * When this session began, in whole Unix seconds, as SESSION_ABSOLUTE_LIFETIME
+   * counts it: undefined while that key is off, or until the session is first
+   * saved. Travels with the session but is not one of its keys.
+   */
+  createdAt: number | undefined = undefined;
 
   protected readonly data: Map<string, unknown>;
   // Made on the first change: most requests only read their session.
@@ -108,6 +114,7 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
    * re-issues its cookie.
    */
   regenerate(): void {
+    this.createdAt = undefined; // a login starts a new session: SESSION_ABSOLUTE_LIFETIME counts from here
     this.modified = true;
     this.accessed = true;
   }
@@ -115,6 +122,7 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
   /** Log out: forget everything; the cookie (and any stored record) is deleted on save. */
   destroy(): void {
     this.clear();
+    this.createdAt = undefined;
   }
 
   /**

@@ -1,5 +1,6 @@
 /**
- * Runs every `// example:` block of docs/sessions.md (see core's doc-examples.ts).
+ * Runs every `// example:` block of docs/sessions.md and docs/server-side-sessions.md
+ * (see core's doc-examples.ts).
  */
 import { describeDocExamples } from '../../core/test/doc-examples.js';
 
@@ -12,4 +13,6 @@ describeDocExamples('sessions', new URL('./.docs-examples/', import.meta.url), [
   'bad-cookies',
   'key-rotation',
   'valid-after',
+  'absolute-lifetime',
 ]);
+describeDocExamples('server-side-sessions', new URL('./.docs-examples/', import.meta.url), ['absolute-lifetime']);

@@ -37,6 +37,7 @@ export class ServerSideSession<T extends object = SessionData> extends Session<T
    * privilege) so an id planted before login is worthless after it.
    */
   override regenerate(): void {
+    this.createdAt = undefined; // a login starts a new session: SESSION_ABSOLUTE_LIFETIME counts from here
     this.regenerateRequested = true;
     this.modified = true;
     this.accessed = true;
@@ -50,6 +51,7 @@ export class ServerSideSession<T extends object = SessionData> extends Session<T
   override destroy(): void {
     const permanent = this.data.get(PERMANENT_KEY);
     this.clear();
+    this.createdAt = undefined;
     // Keep the flag without counting it as data: a destroyed session stays empty.
     if (permanent !== undefined) this.data.set(PERMANENT_KEY, permanent);
     this.destroyRequested = true;

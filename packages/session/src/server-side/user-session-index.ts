@@ -20,8 +20,11 @@
  *   change and always outlasts the records it names (`indexTtlMs`).
  */
 import { createHash } from 'node:crypto';
+import { isSessionIdHash, sessionIdHash } from '../session-id-hash.js';
 import type { SessionStore } from '../stores/store.js';
 import type { SessionIdSealer } from './session-id-sealer.js';
+
+export { isSessionIdHash, sessionIdHash } from '../session-id-hash.js';
 
 /** One session in a user's index. */
 export interface UserIndexEntry {
@@ -42,17 +45,6 @@ interface StoredEntry {
   w: number;
 }
 
-const ID_HASH = /^[A-Za-z0-9_-]{22}$/;
-
-/** How a session is named outside its cookie: SHA-256 of the id, base64url, first 22 characters (132 bits). */
-export function sessionIdHash(sid: string): string {
-  return createHash('sha256').update(sid).digest('base64url').slice(0, 22);
-}
-
-/** True for text shaped like an id hash; anything else names no session (and is never looked up). */
-export function isSessionIdHash(text: unknown): text is string {
-  return typeof text === 'string' && ID_HASH.test(text);
-}
 
 /** The store record id of a user's index. User ids are hashed: no emails in key names, any length fits. */
 export function userIndexId(userId: string | number): string {
