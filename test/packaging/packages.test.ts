@@ -30,7 +30,8 @@ const PACKAGES = [
   { name: '@micro/core', dir: join(root, 'packages/core') },
   { name: '@micro/session', dir: join(root, 'packages/session') },
 ];
-const STORE_DRIVERS = ['redis', 'ioredis', 'pg', 'mysql2', 'better-sqlite3', 'knex', 'memcache-client', 'mongodb', 'sodium-native'];
+// The optional peers: store drivers, sodium-native (XC20P) and @opentelemetry/api (telemetry).
+const STORE_DRIVERS = ['redis', 'ioredis', 'pg', 'mysql2', 'better-sqlite3', 'knex', 'memcache-client', 'mongodb', 'sodium-native', '@opentelemetry/api'];
 
 /** tsc with skipLibCheck: false reads all of @types/node: ~12 s on an idle machine. */
 const COMPILE_TIMEOUT = 120_000;

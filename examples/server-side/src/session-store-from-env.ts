@@ -1,7 +1,8 @@
 /**
  * SESSION_TYPE and the store's address from the environment, turned into the
- * config keys @micro/session reads (SESSION_REDIS, SESSION_SQL…). Drivers are
- * imported only for the type in use.
+ * config keys @micro/session reads (SESSION_REDIS, SESSION_SQL…), plus
+ * SESSION_ABSOLUTE_LIFETIME (seconds). Drivers are imported only for the type
+ * in use.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,24 @@ export interface StoreSetup {
 }
 
 export async function sessionStoreFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<StoreSetup> {
+  const absolute = absoluteLifetimeFromEnv(env); // checked before a connection is opened
+  const setup = await storeFromEnv(env);
+  if (absolute !== null) setup.config.SESSION_ABSOLUTE_LIFETIME = absolute;
+  return setup;
+}
+
+/** SESSION_ABSOLUTE_LIFETIME: seconds after login when a session ends however active it is; unset or empty for no limit. */
+export function absoluteLifetimeFromEnv(env: NodeJS.ProcessEnv): number | null {
+  const text = env.SESSION_ABSOLUTE_LIFETIME?.trim();
+  if (!text) return null;
+  const seconds = Number(text);
+  if (!/^\d+$/.test(text) || seconds <= 0) {
+    throw new Error(`SESSION_ABSOLUTE_LIFETIME must be a whole number of seconds greater than 0 (e.g. 28800 for 8 hours); got ${JSON.stringify(text)}.`);
+  }
+  return seconds;
+}
+
+async function storeFromEnv(env: NodeJS.ProcessEnv): Promise<StoreSetup> {
   const type = (env.SESSION_TYPE || 'filesystem') as ServerSideSessionType;
   const nothing = async () => {};
   switch (type) {

@@ -50,11 +50,51 @@ for (const [name, env, available] of environments) {
       const cookie = client.cookies.get('session')!;
       const sid = cookie.slice(0, cookie.lastIndexOf('.'));
       expect(sid).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(await store.get(sid)).toEqual({ _permanent: true, username: 'Ada <Lovelace>' });
+      // The login binds the session to its user (for the devices page); the test client sends no user agent.
+      expect(await store.get(sid)).toEqual({
+        _permanent: true,
+        username: 'Ada <Lovelace>',
+        _user_binding: { id: 'Ada <Lovelace>', at: expect.any(Number) },
+      });
 
       expect((await client.get('/logout')).text).toBe('You are not logged in');
       expect(client.cookies.get('session')).toBeUndefined();
       expect(await store.get(sid)).toBeNull();
+    });
+  });
+}
+
+for (const [name, env, available] of environments) {
+  describe.skipIf(!available)(`examples/server-side's devices page with ${name}`, () => {
+    let setup: StoreSetup;
+    afterAll(async () => {
+      await setup?.close();
+    });
+
+    it('lists the devices of the user, this one marked, and logs another one out', async () => {
+      setup = await sessionStoreFromEnv(env);
+      const app = createApp('example test key', setup);
+      const username = `grace-${name.replace(/\W/g, '')}-${Date.now()}`;
+      const logIn = async (userAgent: string) => {
+        const client = app.testClient({ followRedirects: true });
+        const r = await client.post('/login', { form: { username }, headers: { 'user-agent': userAgent } });
+        expect(r.text).toBe(`Logged in as ${username}`);
+        return client;
+      };
+      const desktop = await logIn('Desktop <Browser>');
+      const tablet = await logIn('Tablet Browser');
+
+      const page = (await desktop.get('/devices')).text;
+      const items = [...page.matchAll(/<li class="device" data-current="(true|false)">(.*?)<\/li>/g)];
+      expect(items.map((m) => [m[1], m[2]!.split(' — ')[0]]).sort()).toEqual([
+        ['false', 'Tablet Browser'],
+        ['true', 'Desktop &lt;Browser&gt;'],
+      ]);
+      const action = page.match(/action="(\/devices\/revoke\/[A-Za-z0-9_-]{22})"/)![1]!;
+      expect((await desktop.post(action)).text).not.toContain('Tablet Browser');
+      expect((await tablet.get('/')).text).toBe('You are not logged in');
+      expect((await tablet.get('/devices')).text).toContain('<form method="post">'); // sent to the login form
+      expect((await desktop.get('/')).text).toBe(`Logged in as ${username}`);
     });
   });
 }

@@ -12,6 +12,15 @@ import { listen, type MicroServer } from './node/listen.js';
 export const BUILTIN_SPECS = {
   routes: {
     description: 'Show the routes for the app.',
+    options: {
+      sort: {
+        type: 'string',
+        short: 's',
+        default: 'endpoint',
+        description: "Sort by endpoint, methods or rule; 'match' is the order micro matches routes in.",
+      },
+      'all-methods': { type: 'boolean', description: 'Show HEAD and OPTIONS methods.' },
+    },
   },
   run: {
     description:
@@ -36,13 +45,26 @@ export function isBuiltinCommand(name: string): name is BuiltinCommand {
   return Object.hasOwn(BUILTIN_SPECS, name);
 }
 
-/** The `flask routes` table: Endpoint, Methods, Rule. */
-export function formatRoutes(app: App): string {
-  const rows = app.router.rules.map((rule) => [
-    rule.endpoint,
-    [...rule.methods].filter((m) => m !== 'HEAD' && m !== 'OPTIONS').sort().join(', '),
-    rule.rule,
-  ]);
+/** How `micro routes` orders its rows: by a column, or as the router matches (`match`). */
+export type RoutesSort = 'endpoint' | 'methods' | 'rule' | 'match';
+const ROUTES_SORTS: readonly RoutesSort[] = ['endpoint', 'methods', 'rule', 'match'];
+
+/**
+ * The `flask routes` table: Endpoint, Methods, Rule, sorted by endpoint
+ * unless told otherwise (Flask's `--sort`); HEAD and OPTIONS only with
+ * `allMethods`.
+ */
+export function formatRoutes(app: App, options: { sort?: string; allMethods?: boolean } = {}): string {
+  const sort = options.sort ?? 'endpoint';
+  if (!(ROUTES_SORTS as readonly string[]).includes(sort)) {
+    throw new CliError(`Invalid value for '--sort' / '-s': '${sort}' is not one of ${ROUTES_SORTS.map((s) => `'${s}'`).join(', ')}.`);
+  }
+  if (app.router.rules.length === 0) return 'No routes were registered.';
+  const shown = (m: string) => options.allMethods === true || (m !== 'HEAD' && m !== 'OPTIONS');
+  const rows = app.router.rules.map((rule) => [rule.endpoint, [...rule.methods].filter(shown).sort().join(', '), rule.rule]);
+  const column = ['endpoint', 'methods', 'rule'].indexOf(sort);
+  // A stable sort on one column, as Python's; 'match' keeps the router's order.
+  if (column >= 0) rows.sort((a, b) => (a[column]! < b[column]! ? -1 : a[column]! > b[column]! ? 1 : 0));
   const header = ['Endpoint', 'Methods', 'Rule'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

@@ -86,7 +86,8 @@ async function runBuiltin(command: BuiltinCommand, parsed: ParsedCommandLine, gl
     return 0;
   }
   if (command === 'routes') {
-    console.log(formatRoutes((await loadApp(globals)).app));
+    const options = parsed.options as { sort: string; 'all-methods': boolean };
+    console.log(formatRoutes((await loadApp(globals)).app, { sort: options.sort, allMethods: options['all-methods'] }));
     return 0;
   }
   if (command === 'shell') {

@@ -80,10 +80,26 @@ export class InternalServerError extends HTTPException {
     super(500, { ...options, description });
   }
 }
+export interface ServiceUnavailableOptions extends Omit<HTTPExceptionOptions, 'description'> {
+  /**
+   * When the client may try again, sent as `Retry-After` (RFC 9110 §10.2.3), as
+   * Werkzeug's `retry_after`: seconds (rounded up) or a date.
+   */
+  retryAfter?: number | Date;
+}
+
 export class ServiceUnavailable extends HTTPException {
-  constructor(description?: string, options: Omit<HTTPExceptionOptions, 'description'> = {}) {
-    super(503, { ...options, description });
+  constructor(description?: string, options: ServiceUnavailableOptions = {}) {
+    const { retryAfter, ...rest } = options;
+    const headers = retryAfter === undefined ? rest.headers : { ...rest.headers, 'Retry-After': retryAfterValue(retryAfter) };
+    super(503, { ...rest, description, headers });
   }
+}
+
+function retryAfterValue(value: number | Date): string {
+  if (value instanceof Date) return value.toUTCString();
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`retryAfter must be a number of seconds ≥ 0 or a Date, got ${value}.`);
+  return String(Math.ceil(value));
 }
 
 /**

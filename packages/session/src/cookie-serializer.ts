@@ -7,8 +7,15 @@ import { Buffer } from 'node:buffer';
 import type { SecretKey } from './derived-keys.js';
 import { BadPayload } from './errors.js';
 import { dumps as taggedDumps, loads as taggedLoads } from './tagged-json.js';
-import type { UnsignOptions } from './signer.js';
-import { URLSafeTimedSerializer, type Loaded, type TextSerializer } from './url-safe-timed-serializer.js';
+import { signatureAgeProblem, type UnsignOptions } from './signer.js';
+import { URLSafeTimedSerializer, type TextSerializer, type VerifiedText } from './url-safe-timed-serializer.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
+/**
+ * How many verified cookies a serializer remembers (see `verifiedCacheSize`):
+ * at most this many payloads, each no longer than a cookie, about 4 MiB at worst.
+ */
+export const DEFAULT_VERIFIED_CACHE_SIZE = 1000;
 
 export interface SessionCookieSerializerOptions {
   /** `SECRET_KEY`: signs new cookies and verifies first. */
@@ -23,6 +30,13 @@ export interface SessionCookieSerializerOptions {
   maxDecompressedSize?: number;
   /** Longest cookie value accepted, in characters. Default 64 KiB. */
   maxLength?: number;
+  /**
+   * Remember this many cookies whose signature checked out, so the same cookie
+   * sent again skips the HMAC and the decompression (its age is still checked
+   * every time, and its JSON parsed afresh). 0 turns it off. Default
+   * {@link DEFAULT_VERIFIED_CACHE_SIZE}.
+   */
+  verifiedCacheSize?: number;
 }
 
 export type SessionDict = Record<string, unknown>;
@@ -35,6 +49,8 @@ export interface LoadedSession {
 
 export class SessionCookieSerializer {
   private readonly serializer: URLSafeTimedSerializer;
+  /** Cookies already verified with these keys: one cache per serializer, so per key set. */
+  private readonly verified: VerifiedTokenCache<VerifiedText>;
 
   constructor(options: SessionCookieSerializerOptions) {
     const sortKeys = options.sortKeys ?? true;
@@ -48,6 +64,7 @@ export class SessionCookieSerializer {
       ...(options.maxDecompressedSize === undefined ? {} : { maxDecompressedSize: options.maxDecompressedSize }),
       ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
     });
+    this.verified = new VerifiedTokenCache(options.verifiedCacheSize ?? DEFAULT_VERIFIED_CACHE_SIZE);
   }
 
   /**
@@ -64,8 +81,19 @@ export class SessionCookieSerializer {
     return this.loadsWithTimestamp(cookie, options).data;
   }
 
-  loadsWithTimestamp(cookie: string, options?: UnsignOptions): LoadedSession {
-    const { value, timestamp }: Loaded = this.serializer.loadsWithTimestamp(cookie, options);
+  loadsWithTimestamp(cookie: string, options: UnsignOptions = {}): LoadedSession {
+    // A browser sends the same cookie on every request: verify it once (the HMAC is most of the cost).
+    const key = typeof cookie === 'string' && cookie.length <= this.serializer.maxLength ? this.verified.keyOf(cookie) : null;
+    let verified = this.verified.get(key);
+    if (verified === undefined) {
+      verified = this.serializer.verifyText(cookie, options);
+      this.verified.set(key, verified);
+    } else if (signatureAgeProblem(verified.timestamp, options) !== null) {
+      verified = this.serializer.verifyText(cookie, options); // throws itsdangerous' own SignatureExpired
+    }
+    const { text, timestamp } = verified;
+    // Parsed on every load: each request gets objects of its own.
+    const value = this.serializer.parseText(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
       throw new BadPayload('The session payload is not a JSON object');
     }
@@ -96,3 +124,4 @@ function serializerFor(keys: SecretKey | readonly SecretKey[]): SessionCookieSer
   }
   return s;
 }
+

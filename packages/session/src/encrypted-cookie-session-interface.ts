@@ -16,6 +16,7 @@ interface Codecs {
 }
 
 export class EncryptedCookieSessionInterface extends CookieSessionInterface {
+  override readonly storeName: string = 'encrypted-cookie';
   // One cache per encryption and decrypt-cache size, so changing either takes effect like a key change.
   // Nested maps: looked up on every request, so no key string is built.
   private readonly codecs = new Map<JweEncryption, Map<number, KeySetCache<Codecs>>>();

@@ -3,9 +3,12 @@ import './session-config.js';
 
 export { sessions, registerSessionType, sessionTypes, type SessionsOptions, type SessionInterfaceFactory } from './sessions.js';
 export { DEFAULT_SESSION_TYPE, type SessionType } from './session-config.js';
+export type { SessionHealth } from './session-health.js';
 export { session } from './session-proxy.js';
 export { Session, PERMANENT_KEY, type SessionOptions } from './session.js';
+export { CREATED_KEY } from './absolute-lifetime.js';
 export { NullSession } from './null-session.js';
+export { USER_BINDING_KEY, userBindingOf, type UserBinding, type BindUserDetails, type SessionValidAfter } from './user-binding.js';
 export {
   SessionInterface,
   type SameSite,
@@ -43,3 +46,20 @@ export { TaggedJSON, dumps as taggedDumps, loads as taggedLoads, type TaggedJSON
 export { Tuple, tuple } from './tuple.js';
 export { UUID } from './uuid.js';
 export * from './server-side/index.js';
+// Telemetry (docs/telemetry.md): lifecycle signals for audit logs, OpenTelemetry spans and metrics.
+export {
+  SessionSignal,
+  sessionCreated,
+  sessionRegenerated,
+  sessionDestroyed,
+  sessionRevoked,
+  emitSessionEvent,
+  type SessionEvent,
+  type SessionEventName,
+  type SessionEventReceiver,
+  type SessionEventDetail,
+} from './session-events.js';
+export { sessionIdHash } from './session-id-hash.js';
+export { recordRevocation, type RevocationDetail } from './record-revocation.js';
+export { traceStore } from './stores/traced-store.js';
+export { recordConflictMerged, INSTRUMENTATION_NAME, type SessionOutcome } from './telemetry/session-telemetry.js';

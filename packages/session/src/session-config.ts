@@ -6,6 +6,7 @@
 import { Config } from '@micro/core';
 import { JWE_ENCRYPTIONS, type JweEncryption } from './content-cipher.js';
 import { DEFAULT_DECRYPT_CACHE_SIZE } from './jwe.js';
+import { ABSOLUTE_LIFETIME_KEY_SPEC } from './absolute-lifetime-config.js';
 
 /** Built-in session types; a store package adds more with `registerSessionType`. */
 export type SessionType = 'cookie' | 'encrypted-cookie' | (string & {});
@@ -31,6 +32,13 @@ declare module '@micro/core' {
      * still checked on every request). 0 turns it off. Default: 1000.
      */
     SESSION_DECRYPT_CACHE_SIZE: number;
+    /**
+     * However active, no session (cookie or server-side) lives longer than
+     * this many seconds from its creation; `{ hours: 8 }` is also accepted.
+     * PERMANENT_SESSION_LIFETIME with SESSION_REFRESH_EACH_REQUEST is the idle
+     * limit; this is the absolute one. `null` turns it off. Default: `null`.
+     */
+    SESSION_ABSOLUTE_LIFETIME: number | null;
   }
 }
 
@@ -53,3 +61,5 @@ Config.defineKey('SESSION_DECRYPT_CACHE_SIZE', {
   check: (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? null : 'a whole number ≥ 0 (0 turns the cache off)'),
   env: 'integer',
 });
+
+Config.defineKey('SESSION_ABSOLUTE_LIFETIME', ABSOLUTE_LIFETIME_KEY_SPEC);

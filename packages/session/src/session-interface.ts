@@ -22,12 +22,14 @@
  */
 import { Buffer } from 'node:buffer';
 import { type App, type Request, type Response, type SessionInterface as CoreSessionInterface } from '@micro/core';
+import { capAtAbsoluteLimit, needsCreatedAt } from './absolute-lifetime.js';
 import { SessionCookieSerializer } from './cookie-serializer.js';
 import type { BadPayload } from './errors.js';
 import type { KeyDerivation } from './derived-keys.js';
 import { KeySetCache } from './key-set-cache.js';
 import { NullSession } from './null-session.js';
 import { PERMANENT_KEY, type Session } from './session.js';
+import type { SessionHealth } from './session-health.js';
 import { SessionCookieTemplate } from './session-cookie-template.js';
 import { Signer } from './signer.js';
 
@@ -78,6 +80,15 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
 
   isNullSession(session: unknown): boolean {
     return session instanceof NullSession;
+  }
+
+  /**
+   * For a readiness probe (`sessions.health(app)`). A cookie carries its own
+   * session, so there is nothing to reach: always ok. Server-side interfaces
+   * read from their store.
+   */
+  health(): Promise<SessionHealth> {
+    return Promise.resolve({ ok: true, store: 'cookie', state: 'closed' });
   }
 
   // --- cookie attributes (Flask's defaults, read from app.config) ----------
@@ -138,15 +149,21 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
 
   // --- lifetime and saving decisions ---------------------------------------
 
-  /** When a permanent session's cookie expires (now + PERMANENT_SESSION_LIFETIME); null for a browser-session cookie. */
+  /**
+   * When a permanent session's cookie expires (now + PERMANENT_SESSION_LIFETIME,
+   * never past its SESSION_ABSOLUTE_LIFETIME); null for a browser-session cookie.
+   */
   getExpirationTime(app: App, session: S): Date | null {
     if (!isPermanent(session)) return null;
-    return new Date(Date.now() + app.config.PERMANENT_SESSION_LIFETIME * 1000);
+    return new Date(Date.now() + capAtAbsoluteLimit(app, session, app.config.PERMANENT_SESSION_LIFETIME * 1000));
   }
 
-  /** Set the cookie when the session changed, or on every request for a permanent one with SESSION_REFRESH_EACH_REQUEST. */
+  /**
+   * Set the cookie when the session changed, or on every request for a permanent one with SESSION_REFRESH_EACH_REQUEST,
+   * or once to give a session from before SESSION_ABSOLUTE_LIFETIME was set its creation time.
+   */
   shouldSetCookie(app: App, session: S): boolean {
-    return session.modified || (isPermanent(session) && app.config.SESSION_REFRESH_EACH_REQUEST);
+    return session.modified || (isPermanent(session) && app.config.SESSION_REFRESH_EACH_REQUEST) || needsCreatedAt(app, session);
   }
 
   /** Lifetime used as the max age when reading a session (PERMANENT_SESSION_LIFETIME, seconds), as Flask does for every session. */

@@ -10,6 +10,7 @@
  * wrapped: change those by setting the key again.
  */
 import type { SessionData, SessionLike } from '@micro/core';
+import { makeUserBinding, USER_BINDING_KEY, type BindUserDetails, type UserBinding } from './user-binding.js';
 
 type Key<T> = keyof T & string;
 
@@ -29,6 +30,12 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
   /** True once the data was read or written; the response should then vary on `Cookie`. */
   accessed = false;
   readonly isNew: boolean;
+  /**
+   * When this session began, in whole Unix seconds, as SESSION_ABSOLUTE_LIFETIME
+   * counts it: undefined while that key is off, or until the session is first
+   * saved. Travels with the session but is not one of its keys.
+   */
+  createdAt: number | undefined = undefined;
 
   protected readonly data: Map<string, unknown>;
   // Made on the first change: most requests only read their session.
@@ -107,6 +114,7 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
    * re-issues its cookie.
    */
   regenerate(): void {
+    this.createdAt = undefined; // a login starts a new session: SESSION_ABSOLUTE_LIFETIME counts from here
     this.modified = true;
     this.accessed = true;
   }
@@ -114,6 +122,19 @@ export class Session<T extends object = SessionData> implements SessionLike<T> {
   /** Log out: forget everything; the cookie (and any stored record) is deleted on save. */
   destroy(): void {
     this.clear();
+    this.createdAt = undefined;
+  }
+
+  /**
+   * Record that this session belongs to `userId` (call it on login, with
+   * `regenerate()`). Server-side sessions are then listed and revocable per
+   * user; cookie sessions are checked against SESSION_VALID_AFTER. Returns
+   * what was stored (its `at` is the bind time). See user-binding.ts.
+   */
+  bindUser(userId: string | number, details: BindUserDetails = {}): UserBinding {
+    const binding = makeUserBinding(userId, details, Date.now());
+    this.set(USER_BINDING_KEY, binding);
+    return { ...binding };
   }
 
   keys(): IterableIterator<string> {

@@ -6,6 +6,7 @@
 import { ConfigError, type App, type SessionInterface as CoreSessionInterface } from '@micro/core';
 import { EncryptedCookieSessionInterface } from './encrypted-cookie-session-interface.js';
 import { getFlashedMessagesForTemplate } from './flash.js';
+import type { SessionHealth } from './session-health.js';
 import { SecureCookieSessionInterface } from './secure-cookie-session-interface.js';
 import { DEFAULT_SESSION_TYPE, type SessionType } from './session-config.js';
 import { requireSodium } from './sodium.js';
@@ -67,6 +68,27 @@ export function sessions(app: App, options: SessionsOptions = {}): CoreSessionIn
   app.templateGlobal(getFlashedMessagesForTemplate, 'getFlashedMessages');
   return si;
 }
+
+/**
+ * The installed interface's `health()`, for a readiness route: ok for cookie
+ * sessions; for a store, one read bounded by its timeout, and the state of its
+ * circuit breaker.
+ *
+ * ```ts
+ * app.get('/ready', async function ready() {
+ *   const health = await sessions.health(app);
+ *   return [health, health.ok ? 200 : 503];
+ * });
+ * ```
+ */
+sessions.health = function health(app: App): Promise<SessionHealth> {
+  const si = app.sessionInterface as (CoreSessionInterface & { health?: () => Promise<SessionHealth> }) | null;
+  if (!si) throw new Error('No session interface is installed: call sessions(app) first.');
+  if (typeof si.health !== 'function') {
+    throw new TypeError(`The installed session interface (${si.constructor.name}) has no health() method; extend SessionInterface from @micro/session, or add one.`);
+  }
+  return si.health();
+};
 
 registerSessionType('cookie', () => new SecureCookieSessionInterface());
 registerSessionType('encrypted-cookie', (app) => {

@@ -142,12 +142,8 @@ export class TimestampSigner extends Signer {
     const ts = decodeTimestamp(result.slice(i + this.sep.length));
     if (sigError) throw new BadTimeSignature(sigError.message, value, ts === null ? undefined : toDate(ts), { cause: sigError });
     if (ts === null) throw new BadTimeSignature('Malformed timestamp', value);
-    const { maxAge } = options;
-    if (maxAge !== undefined) {
-      const age = (options.now ?? nowSeconds()) - ts;
-      if (age > maxAge) throw new SignatureExpired(`Signature age ${age} > ${maxAge} seconds`, value, toDate(ts));
-      if (age < 0) throw new SignatureExpired(`Signature age ${age} < 0 seconds`, value, toDate(ts));
-    }
+    const tooOld = signatureAgeProblem(ts, options);
+    if (tooOld !== null) throw new SignatureExpired(tooOld, value, toDate(ts));
     return { value, timestamp: ts };
   }
 
@@ -160,6 +156,20 @@ export class TimestampSigner extends Signer {
       throw err;
     }
   }
+}
+
+/**
+ * itsdangerous' age check of a verified signature: why it fails (the message
+ * of its `SignatureExpired`), or null when it passes. It fails when `maxAge`
+ * is set and the timestamp is older than that, or in the future.
+ */
+export function signatureAgeProblem(timestamp: number, options: UnsignOptions): string | null {
+  const { maxAge } = options;
+  if (maxAge === undefined) return null;
+  const age = (options.now ?? nowSeconds()) - timestamp;
+  if (age > maxAge) return `Signature age ${age} > ${maxAge} seconds`;
+  if (age < 0) return `Signature age ${age} < 0 seconds`;
+  return null;
 }
 
 function toDate(ts: number): Date | undefined {

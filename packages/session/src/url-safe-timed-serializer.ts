@@ -62,19 +62,34 @@ export class URLSafeTimedSerializer {
   }
 
   loadsWithTimestamp(signed: string, options?: UnsignOptions): Loaded {
+    const { text, timestamp } = this.verifyText(signed, options);
+    return { value: this.parseText(text), timestamp };
+  }
+
+  /** The first half of `loads`: check length and signature (and age), decompress, decode UTF-8. */
+  verifyText(signed: string, options?: UnsignOptions): VerifiedText {
     if (typeof signed !== 'string') throw new BadSignature('The signed value is not a string');
     if (signed.length > this.maxLength) throw new BadSignature(`The signed value is longer than ${this.maxLength} characters`);
     const { value: payload, timestamp } = this.signer.unsignWithTimestamp(signed, options);
-    const text = decodePayload(payload, this.maxDecompressedSize);
-    let value: unknown;
+    return { text: decodePayload(payload, this.maxDecompressedSize), timestamp };
+  }
+
+  /** The second half of `loads`: the text serializer's value; its errors become `BadPayload`. */
+  parseText(text: string): unknown {
     try {
-      value = this.serializer.loads(text);
+      return this.serializer.loads(text);
     } catch (err) {
       if (err instanceof BadPayload) throw err;
       throw new BadPayload('Could not load the payload because of an exception', { cause: err });
     }
-    return { value, timestamp };
   }
+}
+
+/** A verified payload as text, before the text serializer runs. */
+export interface VerifiedText {
+  text: string;
+  /** When it was signed, whole Unix seconds. */
+  timestamp: number;
 }
 
 /**

@@ -155,3 +155,62 @@ describe('compressing where Flask does', () => {
     expect(encodePayload('{"username":"bench"}')).toBe(base64urlEncode('{"username":"bench"}'));
   });
 });
+
+describe('the verified-cookie cache (same answers as the uncached reference)', () => {
+  /** Every outcome of loading `cookie`: the data and timestamp, or the error's class, message and payload. */
+  function outcome(s: SessionCookieSerializer, cookie: string, options: { maxAge?: number; now?: number }): unknown {
+    try {
+      return s.loadsWithTimestamp(cookie, options);
+    } catch (err) {
+      const e = err as BadData & { payload?: unknown };
+      return { error: e.constructor.name, message: e.message, payload: e.payload };
+    }
+  }
+
+  it('answers every vector, twice, and every age exactly as with the cache off', () => {
+    const cookies = [...vectors.valid, ...vectors.invalid];
+    const nows = (v: Valid | Invalid): number[] => {
+      const t = 'signed_at' in v ? v.signed_at : 1_700_000_000;
+      return [t, t + 1, t - 1, t + MAX_AGE, t + MAX_AGE + 1];
+    };
+    let hitsCompared = 0;
+    for (const v of cookies) {
+      const cached = new SessionCookieSerializer({ secretKey: v.secret, sortKeys: false });
+      const reference = new SessionCookieSerializer({ secretKey: v.secret, sortKeys: false, verifiedCacheSize: 0 });
+      for (const now of nows(v)) {
+        for (const options of [{ maxAge: MAX_AGE, now }, { now }, {}]) {
+          // The first load may fill the cache, the second may hit it: both must equal the reference.
+          expect(outcome(cached, v.cookie, options)).toEqual(outcome(reference, v.cookie, options));
+          expect(outcome(cached, v.cookie, options)).toEqual(outcome(reference, v.cookie, options));
+          hitsCompared++;
+        }
+      }
+    }
+    expect(hitsCompared).toBeGreaterThan(100);
+  });
+
+  it('hands out fresh objects on a hit: changing one request\'s data never reaches the next', () => {
+    const s = new SessionCookieSerializer({ secretKey: 'k' });
+    const cookie = s.dumps({ cart: { items: [1] } });
+    const first = s.loads(cookie) as { cart: { items: number[] } };
+    first.cart.items.push(2);
+    expect(s.loads(cookie)).toEqual({ cart: { items: [1] } });
+  });
+
+  it('never remembers a forged cookie, and forgets with the keys (another serializer, another cache)', () => {
+    const s = new SessionCookieSerializer({ secretKey: 'k' });
+    const cookie = s.dumps({ user: 'alice' });
+    const forged = cookie.slice(0, -1) + (cookie.endsWith('A') ? 'B' : 'A');
+    for (let i = 0; i < 2; i++) expect(() => s.loads(forged)).toThrow(BadSignature);
+    expect(s.loads(cookie)).toEqual({ user: 'alice' });
+    const rotated = new SessionCookieSerializer({ secretKey: 'new' });
+    expect(() => rotated.loads(cookie)).toThrow(BadSignature);
+  });
+
+  it('expires a remembered cookie once it is older than maxAge', () => {
+    const s = new SessionCookieSerializer({ secretKey: 'k' });
+    const cookie = s.dumps({ user: 'alice' }, 1_000);
+    expect(s.loads(cookie, { maxAge: 60, now: 1_030 })).toEqual({ user: 'alice' });
+    expect(() => s.loads(cookie, { maxAge: 60, now: 1_061 })).toThrow(SignatureExpired);
+  });
+});

@@ -1,5 +1,6 @@
 /**
- * Runs every `// example:` block of docs/sessions.md (see core's doc-examples.ts).
+ * Runs every `// example:` block of docs/sessions.md (see core's doc-examples.ts);
+ * server-side-docs.test.ts runs docs/server-side-sessions.md's.
  */
 import { describeDocExamples } from '../../core/test/doc-examples.js';
 
@@ -11,4 +12,6 @@ describeDocExamples('sessions', new URL('./.docs-examples/', import.meta.url), [
   'session-transaction',
   'bad-cookies',
   'key-rotation',
+  'valid-after',
+  'absolute-lifetime',
 ]);

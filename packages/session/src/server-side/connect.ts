@@ -11,6 +11,7 @@ import { ConfigError, type App } from '@micro/core';
 import type { SessionStore } from '../stores/store.js';
 import { requireDriver, requireDrivers, type DriverLoader } from './driver-loader.js';
 import { OpenedStore, type OpenedConnection } from './opened-store.js';
+import { setSqliteBusyTimeout } from '../stores/sqlite-busy.js';
 
 /** Where SESSION_TYPE 'redis' connects without SESSION_REDIS_URL or REDIS_URL. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -147,7 +148,7 @@ const SQL_DRIVERS: Record<string, string> = {
  * is relative to the working directory, `sqlite:////var/app/sessions.db` absolute,
  * `sqlite://` or `sqlite:///:memory:` in memory.
  */
-export function knexConfig(url: string): { client: string; connection: unknown; useNullAsDefault?: boolean } {
+export function knexConfig(url: string): { client: string; connection: unknown; useNullAsDefault?: boolean; pool?: object } {
   const scheme = schemeOf(url);
   const client = SQL_DRIVERS[scheme];
   if (client === undefined) {
@@ -158,7 +159,8 @@ export function knexConfig(url: string): { client: string; connection: unknown; 
   }
   if (client !== 'better-sqlite3') return { client, connection: url };
   const filename = url.replace(/^sqlite:\/\/\/?/i, '') || ':memory:';
-  return { client, connection: { filename }, useNullAsDefault: true };
+  // A short busy timeout: better-sqlite3 waits for a lock synchronously (sqlite-busy.ts).
+  return { client, connection: { filename }, useNullAsDefault: true, pool: { afterCreate: setSqliteBusyTimeout } };
 }
 
 function schemeOf(url: string): string {

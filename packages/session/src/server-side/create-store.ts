@@ -41,7 +41,12 @@ export function createStore(type: ServerSideSessionType, app: App, loader: Drive
   const prefix = c.SESSION_KEY_PREFIX;
   switch (type) {
     case 'memory':
-      return new MemoryStore({ serializer });
+      return new MemoryStore({
+        serializer,
+        max: c.SESSION_MEMORY_THRESHOLD,
+        maxBytes: c.SESSION_MEMORY_MAX_BYTES,
+        maxRecordBytes: c.SESSION_MEMORY_MAX_RECORD_BYTES,
+      });
     case 'redis': {
       const build = (client: RedisClient) => new RedisStore({ client, prefix, serializer });
       const client = passed(app, 'SESSION_REDIS', REDIS_HOWTO);
@@ -53,7 +58,8 @@ export function createStore(type: ServerSideSessionType, app: App, loader: Drive
       return client ? build(client) : opened(app, 'SESSION_MEMCACHED_SERVERS', () => openMemcached(app, build, loader));
     }
     case 'sql': {
-      const build = (knex: Knex) => prefixed(new SqlStore({ knex, table: c.SESSION_SQL_TABLE, serializer }), prefix);
+      const onWarning = (message: string) => app.logger.warn(message);
+      const build = (knex: Knex) => prefixed(new SqlStore({ knex, table: c.SESSION_SQL_TABLE, serializer, onWarning }), prefix);
       const knex = passed(app, 'SESSION_SQL', SQL_HOWTO);
       return knex ? build(knex) : opened(app, 'SESSION_SQL_URL', () => openSql(app, build, loader));
     }

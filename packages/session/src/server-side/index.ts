@@ -4,7 +4,13 @@ import './register.js';
 export { ServerSideSessionInterface } from './server-side-session-interface.js';
 export { ServerSideSession, type ServerSideSessionOptions } from './server-side-session.js';
 export { serverSession } from './server-session.js';
+export { userSessions, type UserSessionsHelper } from './user-sessions-helper.js';
+export { UserSessions, type UserSessionInfo } from './user-sessions.js';
+export { sessionIdHash, userIndexId } from './user-session-index.js';
+export { OutageSession, READ_ONLY_METHODS, type OutageMode } from './outage-session.js';
+export { storeHealth } from './store-health.js';
 export { createStore, serializerFor, DEFAULT_SESSION_FILE_DIR } from './create-store.js';
+export { breakerFromConfig } from './breaker-from-config.js';
 export { PrefixedStore } from './prefixed-store.js';
 export { OpenedStore, type OpenedConnection } from './opened-store.js';
 export { defaultDriverLoader, type DriverLoader } from './driver-loader.js';
@@ -26,8 +32,18 @@ export type { MongoClientLike } from './mongo-client-like.js';
 // The stores behind the SESSION_TYPEs, for building one by hand (ServerSideSessionInterface(store)).
 export type { SessionStore, SessionChanges, SessionData as StoredSession, Clock } from '../stores/store.js';
 export { StoreUnavailableError, StoreConflictError } from '../stores/errors.js';
+export { SessionTooLargeError } from '../stores/session-too-large-error.js';
+export {
+  CircuitBreakerStore,
+  StoreCircuitOpenError,
+  DEFAULT_BREAKER_THRESHOLD,
+  DEFAULT_BREAKER_COOLDOWN_MS,
+  type CircuitBreakerOptions,
+  type BreakerState,
+  type BreakerStateChange,
+} from '../stores/circuit-breaker.js';
 export { jsonSerializer, msgpackSerializer, type Serializer } from '../stores/serializers.js';
-export { MemoryStore, type MemoryStoreOptions } from '../stores/memory-store.js';
+export { MemoryStore, MEMORY_STORE_DEFAULTS, MEMORY_ENTRY_OVERHEAD_BYTES, type MemoryStoreOptions } from '../stores/memory-store.js';
 export { FileSystemStore, type FileSystemStoreOptions } from '../stores/filesystem-store.js';
 export {
   RedisStore,
@@ -39,6 +55,7 @@ export {
 } from '../stores/redis-store.js';
 export { MemcachedStore, type MemcachedStoreOptions, type MemcacheClientLike } from '../stores/memcached-store.js';
 export { SqlStore, type SqlStoreOptions } from '../stores/sql-store.js';
+export { setSqliteBusyTimeout, SQLITE_BUSY_TIMEOUT_MS, type SqliteConnectionLike } from '../stores/sqlite-busy.js';
 export { MongoStore, type MongoStoreOptions, type MongoSessionDoc } from '../stores/mongo-store.js';
 // What the SQL and MongoDB stores need of knex and mongodb, so micro's declarations import neither driver.
 export type {

@@ -7,6 +7,7 @@
  */
 import { Config, type ConfigKeySpec } from '@micro/core';
 import type { KnexLike } from '../stores/knex-like.js';
+import { MEMORY_STORE_DEFAULTS } from '../stores/memory-store.js';
 import type { MemcacheClientLike } from '../stores/memcached-store.js';
 import type { MongoClientLike } from './mongo-client-like.js';
 import type { IORedisClientLike, NodeRedisClientLike } from '../stores/redis-store.js';
@@ -80,6 +81,12 @@ declare module '@micro/core' {
      * with, `'sha256'` (cachelib 0.17+) or `'md5'` (cachelib up to 0.16). Default: `'sha256'`.
      */
     SESSION_FILE_HASH: 'sha256' | 'md5';
+    /** Most sessions the memory store keeps; the least recently used go first. Default: `10000`. */
+    SESSION_MEMORY_THRESHOLD: number;
+    /** Most bytes the memory store keeps (serialised sessions plus bookkeeping); the least recently used go first. Default: `67108864` (64 MiB). */
+    SESSION_MEMORY_MAX_BYTES: number;
+    /** Largest session the memory store accepts, in bytes; a larger one answers 413 and is not saved. Default: `1048576` (1 MiB). */
+    SESSION_MEMORY_MAX_RECORD_BYTES: number;
   }
 }
 
@@ -90,6 +97,7 @@ const isText = (v: unknown) => (typeof v === 'string' ? null : 'a string');
 const isName = (v: unknown) => (typeof v === 'string' && v.length > 0 ? null : 'a non-empty string');
 const isCount = (v: unknown) =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? null : 'a non-negative integer';
+const isPositiveCount = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? null : 'a positive integer');
 const nullOr = (inner: (v: unknown) => string | null) => (v: unknown) => {
   if (v === null) return null;
   const error = inner(v);
@@ -189,6 +197,9 @@ const KEYS: Record<string, ConfigKeySpec> = {
     default: 'sha256',
     check: (v) => (v === 'sha256' || v === 'md5' ? null : "'sha256' or 'md5'"),
   },
+  SESSION_MEMORY_THRESHOLD: { default: MEMORY_STORE_DEFAULTS.max, check: isPositiveCount },
+  SESSION_MEMORY_MAX_BYTES: { default: MEMORY_STORE_DEFAULTS.maxBytes, check: isPositiveCount },
+  SESSION_MEMORY_MAX_RECORD_BYTES: { default: MEMORY_STORE_DEFAULTS.maxRecordBytes, check: isPositiveCount },
   SESSION_FILE_MODE: {
     default: 0o600,
     check: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0o777 ? null : 'permission bits such as 0o600'),

@@ -6,6 +6,7 @@
  */
 import type { SessionData } from '@micro/core';
 import { PERMANENT_KEY, Session } from '../session.js';
+import { USER_BINDING_KEY, userBindingOf, type UserBinding } from '../user-binding.js';
 
 export interface ServerSideSessionOptions {
   /** True when no stored session matched the request's cookie. */
@@ -16,10 +17,13 @@ export class ServerSideSession<T extends object = SessionData> extends Session<T
   private currentId: string;
   private regenerateRequested = false;
   private destroyRequested = false;
+  /** The user the stored record was bound to when it was opened (`bindUser`), so saving can keep the user's index in step. */
+  readonly boundUserAtOpen: UserBinding | null;
 
   constructor(sid: string, data: Record<string, unknown> | null, options: ServerSideSessionOptions) {
     super(data ?? {}, { isNew: options.isNew });
     this.currentId = sid;
+    this.boundUserAtOpen = options.isNew ? null : userBindingOf(data?.[USER_BINDING_KEY]);
   }
 
   /** The session id (a credential: never log it). Changes when a regenerated session is saved. */
@@ -33,6 +37,7 @@ export class ServerSideSession<T extends object = SessionData> extends Session<T
    * privilege) so an id planted before login is worthless after it.
    */
   override regenerate(): void {
+    this.createdAt = undefined; // a login starts a new session: SESSION_ABSOLUTE_LIFETIME counts from here
     this.regenerateRequested = true;
     this.modified = true;
     this.accessed = true;
@@ -46,6 +51,7 @@ export class ServerSideSession<T extends object = SessionData> extends Session<T
   override destroy(): void {
     const permanent = this.data.get(PERMANENT_KEY);
     this.clear();
+    this.createdAt = undefined;
     // Keep the flag without counting it as data: a destroyed session stays empty.
     if (permanent !== undefined) this.data.set(PERMANENT_KEY, permanent);
     this.destroyRequested = true;

@@ -7,6 +7,7 @@ import type { Serializer } from './serializers.js';
 import { jsonSerializer, toBytes } from './serializers.js';
 import { StoreConflictError, StoreUnavailableError } from './errors.js';
 import { retryDelay } from './retry-delay.js';
+import { logSafeReason } from './log-safe-reason.js';
 
 export interface FileSystemStoreOptions {
   /** SESSION_FILE_DIR: where session files live; created (mode 0o700) if missing. */
@@ -254,7 +255,8 @@ export class FileSystemStore implements SessionStore {
 
   private unavailable(err: unknown): unknown {
     if (err instanceof StoreUnavailableError || err instanceof StoreConflictError) return err;
-    return new StoreUnavailableError(this.name, err instanceof Error ? err.message : String(err), { cause: err });
+    // The code and system call, not the message: it names the file, a hash of the session id.
+    return new StoreUnavailableError(this.name, `${logSafeReason(err)} in ${this.dir}`, { cause: err });
   }
 }
 

@@ -5,6 +5,7 @@ import type { Serializer } from './serializers.js';
 import { jsonSerializer } from './serializers.js';
 import { StoreConflictError, StoreUnavailableError, withTimeout } from './errors.js';
 import { retryDelay } from './retry-delay.js';
+import { recordConflictMerged } from '../telemetry/session-telemetry.js';
 
 /** The part of a `memcache-client` MemcacheClient (electrode-io/memcache, v1) this store uses. */
 export interface MemcacheClientLike {
@@ -98,6 +99,7 @@ export class MemcachedStore implements SessionStore {
         },
       );
       if (stored) return;
+      recordConflictMerged(this.name); // another writer got in first: read again and merge
       await retryDelay(attempt);
     }
     throw new StoreConflictError(this.name, this.maxRetries);

@@ -6,6 +6,7 @@ import type { Serializer } from './serializers.js';
 import { jsonSerializer } from './serializers.js';
 import { StoreConflictError, StoreUnavailableError, withTimeout } from './errors.js';
 import { retryDelay } from './retry-delay.js';
+import { recordConflictMerged } from '../telemetry/session-telemetry.js';
 
 /** A session document: one field of `data` per session key, each value encoded on its own. */
 export interface MongoSessionDoc {
@@ -133,6 +134,7 @@ export class MongoStore implements SessionStore {
         return await this.run(op);
       } catch (err) {
         if ((err as { code?: unknown } | null)?.code !== 11000) throw err;
+        recordConflictMerged(this.name);
         await retryDelay(attempt);
       }
     }

@@ -6,6 +6,9 @@ import type { Serializer } from './serializers.js';
 import { jsonSerializer, toText } from './serializers.js';
 import { StoreConflictError, StoreUnavailableError, withTimeout } from './errors.js';
 import { retryDelay } from './retry-delay.js';
+import { logSafeReason } from './log-safe-reason.js';
+import { checkSqliteBusyTimeout, isSqliteBusy } from './sqlite-busy.js';
+import { recordConflictMerged } from '../telemetry/session-telemetry.js';
 
 export interface SqlStoreOptions {
   /** A knex instance for PostgreSQL (pg), MySQL/MariaDB (mysql2) or SQLite (better-sqlite3). The store never destroys it. */
@@ -22,6 +25,8 @@ export interface SqlStoreOptions {
   queryTimeoutMs?: number;
   /** Compare-and-set attempts per apply before StoreConflictError. Default 100. */
   maxRetries?: number;
+  /** Where a warning goes, e.g. a SQLite busy timeout that blocks the process. Default `process.emitWarning`. */
+  onWarning?: (message: string) => void;
 }
 
 interface Row {
@@ -48,6 +53,8 @@ export class SqlStore implements SessionStore {
   private readonly maxRetries: number;
   private readonly dialect: 'postgres' | 'mysql' | 'sqlite' | 'other';
   private ready: Promise<void> | undefined;
+  private readonly onWarning: (message: string) => void;
+  private busyTimeoutChecked = false;
 
   constructor(options: SqlStoreOptions) {
     this.knex = options.knex;
@@ -59,10 +66,11 @@ export class SqlStore implements SessionStore {
     this.maxRetries = options.maxRetries ?? 100;
     this.dialect = dialectOf(this.knex);
     this.name = `sql:${this.dialect}`;
+    this.onWarning = options.onWarning ?? ((message) => process.emitWarning(message, 'MicroSessionWarning'));
   }
 
   async get(id: string): Promise<SessionData | null> {
-    const row = await this.query(() =>
+    const row = await this.query('get', () =>
       this.knex<Row>(this.table).select('data').where('id', key(id)).andWhere('expires_at', '>', this.now()).first(),
     );
     return row ? this.decode(row.data) : null;
@@ -72,7 +80,7 @@ export class SqlStore implements SessionStore {
     assertTtl(ttlMs);
     const row = { id: key(id), data: this.encode(data), expires_at: this.now() + ttlMs, version: 1 };
     // The version bump makes a concurrent apply's compare-and-set fail and re-read.
-    await this.query(() =>
+    await this.query('set', () =>
       this.knex(this.table)
         .insert(row)
         .onConflict('id')
@@ -84,20 +92,20 @@ export class SqlStore implements SessionStore {
     assertTtl(ttlMs);
     const k = key(id);
     for (let attempt = 0; attempt < this.maxRetries; attempt++) {
-      const row = await this.query(() => this.knex<Row>(this.table).select('data', 'expires_at', 'version').where('id', k).first());
+      const row = await this.query('apply', () => this.knex<Row>(this.table).select('data', 'expires_at', 'version').where('id', k).first());
       const now = this.now();
       const current = row && Number(row.expires_at) > now ? this.decode(row.data) : {};
       const data = this.encode(mergeChanges(current, changes));
       const expiresAt = now + ttlMs;
       if (row) {
-        const updated = await this.query(() =>
+        const updated = await this.query('apply', () =>
           this.knex(this.table)
             .where({ id: k, version: row.version })
             .update({ data, expires_at: expiresAt, version: Number(row.version) + 1 }),
         );
         if (updated === 1) return;
       } else {
-        const inserted = await this.query(() => this.knex(this.table).insert({ id: k, data, expires_at: expiresAt, version: 1 })).then(
+        const inserted = await this.query('apply', () => this.knex(this.table).insert({ id: k, data, expires_at: expiresAt, version: 1 })).then(
           () => true,
           (err: unknown) => {
             if (isUniqueViolation(err)) return false; // another request created it first
@@ -106,27 +114,28 @@ export class SqlStore implements SessionStore {
         );
         if (inserted) return;
       }
+      recordConflictMerged(this.name); // another writer got in first: read again and merge
       await retryDelay(attempt);
     }
     throw new StoreConflictError(this.name, this.maxRetries);
   }
 
   async destroy(id: string): Promise<void> {
-    await this.query(() => this.knex(this.table).where('id', key(id)).delete());
+    await this.query('destroy', () => this.knex(this.table).where('id', key(id)).delete());
   }
 
   /** One UPDATE of expires_at; an expired or unknown session is left alone. */
   async touch(id: string, ttlMs: number): Promise<void> {
     assertTtl(ttlMs);
     const now = this.now();
-    await this.query(() =>
+    await this.query('touch', () =>
       this.knex(this.table).where('id', key(id)).andWhere('expires_at', '>', now).update({ expires_at: now + ttlMs }),
     );
   }
 
   /** Delete expired rows (uses the expires_at index). Run it from a timer or cron. */
   async cleanup(): Promise<number> {
-    return this.query(() => this.knex(this.table).where('expires_at', '<=', this.now()).delete());
+    return this.query('cleanup', () => this.knex(this.table).where('expires_at', '<=', this.now()).delete());
   }
 
   private encode(data: SessionData): string {
@@ -160,21 +169,45 @@ export class SqlStore implements SessionStore {
     return this.ready;
   }
 
-  private async query<T>(run: () => PromiseLike<T>): Promise<T> {
-    try {
-      return await withTimeout(
-        this.name,
-        this.timeoutMs,
-        (async () => {
+  /**
+   * Run one statement with the store's timeout. A locked SQLite database is
+   * retried on the event loop (each attempt's synchronous busy wait is short,
+   * see sqlite-busy.ts) until the timeout; the last attempt starts before it.
+   * Errors name the store, the operation and the driver's code, never the
+   * statement: knex puts it in the message with every value inlined.
+   */
+  private async query<T>(op: string, run: () => PromiseLike<T>): Promise<T> {
+    const deadline = performance.now() + this.timeoutMs;
+    if (this.dialect === 'sqlite' && !this.busyTimeoutChecked) {
+      this.busyTimeoutChecked = true;
+      void checkSqliteBusyTimeout(this.knex, this.name, this.onWarning);
+    }
+    const attempt = async (): Promise<T> => {
+      for (let n = 0; ; n++) {
+        try {
           await this.ensureTable();
-          return run();
-        })(),
-      );
+          return await run();
+        } catch (err) {
+          if (!isSqliteBusy(err) || performance.now() + busyRetryCapMs(n) >= deadline) throw err;
+          await retryDelay(n, 5, busyRetryCapMs(n));
+        }
+      }
+    };
+    try {
+      return await withTimeout(this.name, this.timeoutMs, attempt());
     } catch (err) {
-      if (err instanceof StoreUnavailableError || !isConnectionError(err)) throw err;
-      throw new StoreUnavailableError(this.name, err instanceof Error ? err.message : String(err), { cause: err });
+      if (err instanceof StoreUnavailableError) throw err;
+      const reason = `${op} failed (${logSafeReason(err)})`;
+      if (isConnectionError(err) || isSqliteBusy(err)) throw new StoreUnavailableError(this.name, reason);
+      // Not an outage (a bug, a schema mismatch): passed on, with the code for callers and no statement for the logs.
+      throw Object.assign(new Error(`Session store '${this.name}': ${reason}.`), { code: errCode(err) || undefined });
     }
   }
+}
+
+/** Waits between SQLite lock retries: full jitter up to 5, 10, 20… ms, at most 100. */
+function busyRetryCapMs(attempt: number): number {
+  return Math.min(100, 5 * 2 ** Math.min(attempt, 5));
 }
 
 /** Hash ids so a leaked table holds no usable session ids, and every id fits a CHAR(64). */

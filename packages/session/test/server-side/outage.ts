@@ -15,6 +15,7 @@ export function expectStoreOutage(app: TestApp, r: TestResponse, storeName: stri
   expect(lines[0]).toContain(`Session store '${storeName}' is unavailable`);
   expect(lines[0]).not.toContain('\n');
   for (const secret of secrets) expect(lines[0]).not.toContain(secret);
+  expect(lines[0]).not.toMatch(/[0-9a-f]{64}/); // stores key records by a SHA-256 of the id: no hash either
 }
 
 /** Retry `path` until it stops answering 503 (the client reconnects on its own). */

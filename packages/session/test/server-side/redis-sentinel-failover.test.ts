@@ -47,7 +47,7 @@ describe.skipIf(!binary.available)('server-side sessions through a Redis Sentine
     const stored = await app.store.inner.get(sid);
     expect(stored).toEqual({ _permanent: true, username: 'alice' });
     // Replication is asynchronous: the session must have reached the replica before the master dies.
-    expect(await client.call('WAIT', 1, 5000)).toBe(1);
+    expect(await client.call('WAIT', 1, 15_000)).toBe(1);
 
     await sentinel.master.kill();
     const statuses = new Set<number>();

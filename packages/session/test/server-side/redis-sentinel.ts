@@ -3,6 +3,7 @@
  * throwaway processes on free loopback ports, for the Sentinel tests. (The
  * servers come from startRedis.)
  */
+import { Redis } from 'ioredis';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,5 +56,34 @@ export async function startRedisSentinel(masterName = 'mymaster', options: { rep
       await sleep(50);
     }
   }
+  if (replica) {
+    try {
+      await replicaInSync(replica.port);
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
   return { master, replica, port, masterName, stop };
+}
+
+/**
+ * Wait until the replica has finished its first sync with the master
+ * (`master_link_status:up`): before that, a WAIT for one replica can time out
+ * on a busy machine, and a failover would promote an empty replica.
+ */
+async function replicaInSync(replicaPort: number): Promise<void> {
+  const client = new Redis({ port: replicaPort, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const deadline = Date.now() + 30_000;
+    let info = '';
+    while (!/^master_link_status:up\r?$/m.test((info = await client.info('replication')))) {
+      if (Date.now() > deadline) throw new Error(`the Redis replica on ${replicaPort} did not sync with its master in 30 s:\n${info}`);
+      await sleep(50);
+    }
+  } finally {
+    client.disconnect();
+  }
 }
