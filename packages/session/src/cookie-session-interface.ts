@@ -27,7 +27,10 @@ export abstract class CookieSessionInterface extends SessionInterface<Session> {
   openSession(app: App, request: Request): Session | null {
     const codec = this.cookieCodec(app);
     if (codec === null) return null;
-    const value = this.getSessionCookie(app, request);
+    return this.rememberCookieChunks(app, request, this.decodeSession(app, codec, this.getSessionCookie(app, request)));
+  }
+
+  private decodeSession(app: App, codec: SessionCookieCodec, value: string | null): Session {
     if (!value) return new Session();
     try {
       return new Session(codec.loads(value, { maxAge: this.getMaxAge(app) }), { isNew: false });

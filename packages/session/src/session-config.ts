@@ -31,6 +31,13 @@ declare module '@micro/core' {
      * still checked on every request). 0 turns it off. Default: 1000.
      */
     SESSION_DECRYPT_CACHE_SIZE: number;
+    /**
+     * Split a cookie session larger than MAX_COOKIE_SIZE over numbered
+     * cookies (`session=__chunked__3`, `session.1`…`session.3`), joined again
+     * on reading, instead of failing (development) or warning (production).
+     * Default: false.
+     */
+    SESSION_COOKIE_CHUNKING: boolean;
   }
 }
 
@@ -52,4 +59,10 @@ Config.defineKey('SESSION_DECRYPT_CACHE_SIZE', {
   default: DEFAULT_DECRYPT_CACHE_SIZE,
   check: (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? null : 'a whole number ≥ 0 (0 turns the cache off)'),
   env: 'integer',
+});
+
+Config.defineKey('SESSION_COOKIE_CHUNKING', {
+  default: false,
+  check: (v) => (typeof v === 'boolean' ? null : 'a boolean'),
+  env: 'boolean',
 });
