@@ -11,4 +11,6 @@ describeDocExamples('sessions', new URL('./.docs-examples/', import.meta.url), [
   'session-transaction',
   'bad-cookies',
   'key-rotation',
+  'key-rotation-encrypted',
+  'cookie-chunking',
 ]);
