@@ -10,8 +10,9 @@
  * JWE), which is then checked as a whole: a chunk changed, missing, reordered
  * or taken from another session fails its signature, so the request gets an
  * empty session. The marker is never a valid signed value (no dots), so Flask
- * or an app without chunking just sees a bad cookie. A value that fits in one
- * header is written unchunked, byte for byte as Flask writes it.
+ * just sees a bad cookie. A value that fits in one header is written
+ * unchunked, byte for byte as Flask writes it. Chunks are read whether or not
+ * the setting is on, so turning it off logs nobody out.
  *
  * Bounds: a marker claiming more than MAX_COOKIE_CHUNKS is ignored, so a
  * client cannot make the server join more; each chunk's header stays within
