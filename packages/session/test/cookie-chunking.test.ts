@@ -98,6 +98,16 @@ for (const kind of kinds) {
       expect(client.cookies.size).toBe(0);
     });
 
+    it('chunks and their deletions carry the session cookie\'s Domain, Secure, SameSite and Partitioned', async () => {
+      const attrs = '; HttpOnly; Path=/; SameSite=None; Partitioned';
+      const client = makeApp(kind.type, { SESSION_COOKIE_DOMAIN: 'example.com', SESSION_COOKIE_SAMESITE: 'None', SESSION_COOKIE_PARTITIONED: true }).testClient({ baseUrl: 'https://example.com' });
+      const headers = (await client.post('/store/12')).headers.getSetCookie();
+      for (const h of headers) expect(h).toMatch(new RegExp(`^session(\\.\\d+)?=[\\w.-]+; Domain=example.com; Secure${attrs.replace(/[/]/g, '\\/')}$`));
+      const out = (await client.post('/clear')).headers.getSetCookie();
+      expect(out).toHaveLength(headers.length);
+      for (const h of out) expect(h).toMatch(new RegExp(`^session(\\.\\d+)?=; Domain=example.com; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Secure${attrs.replace(/[/]/g, '\\/')}$`));
+    });
+
     it('a permanent session gives every chunk the same Expires', async () => {
       const client = makeApp(kind.type).testClient();
       await client.post('/store/12');
