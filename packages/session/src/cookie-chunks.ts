@@ -16,18 +16,27 @@
  *
  * Bounds: a marker claiming more than MAX_COOKIE_CHUNKS is ignored, so a
  * client cannot make the server join more; each chunk's header stays within
- * MAX_COOKIE_SIZE, attributes included (Werkzeug's measure).
+ * MAX_COOKIE_SIZE, attributes included (Werkzeug's measure); a session never
+ * takes more than SESSION_COOKIE_MAX_CHUNKS chunks, so the browser's next
+ * `Cookie` header stays within what the server accepts.
  */
 
 /** The prefix of the marker value: `__chunked__<count>`. */
 export const CHUNK_MARKER = '__chunked__';
 
 /**
- * Most chunks read or written: 16 × about 4 KiB is 64 KiB, the longest token
- * the codecs accept. (Node's default 16 KiB limit on request headers allows
- * about 3 chunks; raise `maxHeaderSize` for more.)
+ * Most chunks ever read, whatever SESSION_COOKIE_MAX_CHUNKS says: 16 × about
+ * 4 KiB is 64 KiB, the longest token the codecs accept.
  */
 export const MAX_COOKIE_CHUNKS = 16;
+
+/**
+ * Default of SESSION_COOKIE_MAX_CHUNKS, the most chunks written. Every chunk
+ * comes back in each request's `Cookie` header, and Node refuses more than
+ * 16 KiB of request headers (431, before the app can even log the user out):
+ * 3 full chunks are about 12 KiB, which leaves room for the other headers.
+ */
+export const DEFAULT_MAX_CHUNKS = 3;
 
 const MARKER_PATTERN = /^__chunked__([1-9][0-9]?)$/;
 const CHUNK_SUFFIX = /^\.([1-9][0-9]?)$/;
@@ -84,17 +93,17 @@ export function chunksSent(cookies: ReadonlyMap<string, string>, name: string): 
  * `value` cut into the fewest chunks whose `Set-Cookie` headers each take at
  * most `limit` bytes, given `tailLength`, the length of the attributes that
  * follow each value (`; HttpOnly; Path=/…`). Null when that would take more
- * than MAX_COOKIE_CHUNKS, or when the value is not made of base64url and dots
+ * than `maxChunks`, or when the value is not made of base64url and dots
  * (what the codecs write): then a character is a byte, no chunk needs quoting,
  * and cutting anywhere is safe.
  */
-export function splitCookieValue(name: string, value: string, tailLength: number, limit: number): string[] | null {
+export function splitCookieValue(name: string, value: string, tailLength: number, limit: number, maxChunks = MAX_COOKIE_CHUNKS): string[] | null {
   if (!SPLITTABLE.test(value)) return null;
   const chunks: string[] = [];
   let at = 0;
   while (at < value.length) {
     const index = chunks.length + 1;
-    if (index > MAX_COOKIE_CHUNKS) return null;
+    if (index > maxChunks) return null;
     // `session.12=` is one byte longer than `session.1=`: measured per chunk.
     const room = limit - (chunkCookieName(name, index).length + 1) - tailLength;
     if (room <= 0) return null;

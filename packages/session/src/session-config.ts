@@ -6,6 +6,7 @@
 import { Config } from '@micro/core';
 import { JWE_ENCRYPTIONS, type JweEncryption } from './content-cipher.js';
 import { DEFAULT_DECRYPT_CACHE_SIZE } from './jwe.js';
+import { DEFAULT_MAX_CHUNKS, MAX_COOKIE_CHUNKS } from './cookie-chunks.js';
 
 /** Built-in session types; a store package adds more with `registerSessionType`. */
 export type SessionType = 'cookie' | 'encrypted-cookie' | (string & {});
@@ -38,6 +39,14 @@ declare module '@micro/core' {
      * Default: false.
      */
     SESSION_COOKIE_CHUNKING: boolean;
+    /**
+     * Most cookies one chunked session may be written as (1 to 16). Every chunk
+     * comes back in each request's `Cookie` header: 3 full chunks (about
+     * 12 KiB) fit Node's default 16 KiB for all request headers; raise both
+     * together (`listen`'s `maxHeaderSize`). Reading accepts up to 16 whatever
+     * this says. Default: 3.
+     */
+    SESSION_COOKIE_MAX_CHUNKS: number;
   }
 }
 
@@ -65,4 +74,10 @@ Config.defineKey('SESSION_COOKIE_CHUNKING', {
   default: false,
   check: (v) => (typeof v === 'boolean' ? null : 'a boolean'),
   env: 'boolean',
+});
+
+Config.defineKey('SESSION_COOKIE_MAX_CHUNKS', {
+  default: DEFAULT_MAX_CHUNKS,
+  check: (v) => (Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_COOKIE_CHUNKS ? null : `a whole number from 1 to ${MAX_COOKIE_CHUNKS}`),
+  env: 'integer',
 });

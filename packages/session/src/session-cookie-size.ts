@@ -59,8 +59,8 @@ export function failsLoudly(app: App): boolean {
 
 /**
  * The error for a session whose cookie header is `size` bytes. `chunks` is
- * the most chunks allowed when SESSION_COOKIE_CHUNKING is on (they were not
- * enough), else null.
+ * SESSION_COOKIE_MAX_CHUNKS when SESSION_COOKIE_CHUNKING is on (that many
+ * were not enough), else null.
  */
 export function sessionCookieTooLarge(
   name: string,
@@ -71,12 +71,17 @@ export function sessionCookieTooLarge(
 ): SessionCookieTooLarge {
   const largestKeys = largestKeysOf(session);
   const keys = largestKeys.map(({ key, bytes }) => `${JSON.stringify(key)} (${bytes} bytes)`).join(', ');
-  const over = chunks === null ? `over MAX_COOKIE_SIZE (${limit} bytes)` : `more than ${chunks} chunks of MAX_COOKIE_SIZE (${limit} bytes)`;
+  const over =
+    chunks === null
+      ? `over MAX_COOKIE_SIZE (${limit} bytes)`
+      : `more than SESSION_COOKIE_MAX_CHUNKS (${chunks}) chunks of MAX_COOKIE_SIZE (${limit} bytes)`;
   return new SessionCookieTooLarge(
     `The '${name}' session cookie would be ${size} bytes, ${over}; browsers would drop it silently and the` +
       ` session would not be saved. Largest keys, as JSON before compression or encryption: ${keys || 'none'}.` +
       ` Store less in the session (an id, with the data in your database), or use a server-side SESSION_TYPE` +
-      (chunks === null ? ', or set SESSION_COOKIE_CHUNKING = true.' : '.'),
+      (chunks === null
+        ? ', or set SESSION_COOKIE_CHUNKING = true.'
+        : ", or raise SESSION_COOKIE_MAX_CHUNKS together with the server's maxHeaderSize."),
     size,
     limit,
     largestKeys,

@@ -21,7 +21,7 @@
  * ```
  */
 import { type App, type Request, type Response, type SessionInterface as CoreSessionInterface } from '@micro/core';
-import { CHUNK_MARKER, chunkCookieName, chunksSent, readChunkedCookie, splitCookieValue, MAX_COOKIE_CHUNKS } from './cookie-chunks.js';
+import { CHUNK_MARKER, chunkCookieName, chunksSent, readChunkedCookie, splitCookieValue } from './cookie-chunks.js';
 import { SessionCookieSerializer } from './cookie-serializer.js';
 import type { BadPayload } from './errors.js';
 import type { KeyDerivation } from './derived-keys.js';
@@ -247,9 +247,10 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
     } else {
       // Every chunk carries the same attributes and Expires, so they expire together.
       const tail = this.cookieTemplate.header(name, '', attrs, expires).slice(name.length + 1);
-      const chunks = splitCookieValue(name, value, tail.length, limit);
+      const maxChunks = app.config.SESSION_COOKIE_MAX_CHUNKS;
+      const chunks = splitCookieValue(name, value, tail.length, limit, maxChunks);
       if (chunks === null) {
-        const error = sessionCookieTooLarge(name, size, limit, session, MAX_COOKIE_CHUNKS);
+        const error = sessionCookieTooLarge(name, size, limit, session, maxChunks);
         if (failsLoudly(app)) throw error;
         // Nothing is written: the browser keeps the cookies it has, the older session.
         app.logger.error(error.message);

@@ -58,15 +58,16 @@ const jarNames = async (browser: BrowserContext, url: string) => (await browser.
 const chunkNames = (count: number) => ['session', ...Array.from({ length: count }, (_, i) => `session.${i + 1}`)].sort();
 
 describe.skipIf(!run)('cookie chunking in headless Chromium', () => {
-  // The encrypted cookie is not compressed: 12 KiB of data make about 16.5 KiB of
-  // cookies, over Node's default 16 KiB for all request headers, hence maxHeaderSize.
+  // 12 KiB of data take 4 chunks signed (3 full and a short one, which Node's
+  // default 16 KiB of request headers still accepts) and 5 encrypted (the JWE is
+  // not compressed: about 16.5 KiB, hence a larger maxHeaderSize).
   const kinds = [
-    { type: 'cookie', listen: {} },
-    { type: 'encrypted-cookie', listen: { maxHeaderSize: 32 * 1024 } },
+    { type: 'cookie', maxChunks: 4, listen: {} },
+    { type: 'encrypted-cookie', maxChunks: 5, listen: { maxHeaderSize: 32 * 1024 } },
   ];
   for (const kind of kinds) {
     it(`${kind.type}: a 12 KiB session survives a reload; shrinking it deletes the stale chunks from the jar`, async () => {
-      const app = makeApp({ SESSION_TYPE: kind.type, SESSION_COOKIE_CHUNKING: true });
+      const app = makeApp({ SESSION_TYPE: kind.type, SESSION_COOKIE_CHUNKING: true, SESSION_COOKIE_MAX_CHUNKS: kind.maxChunks });
       await withBrowser(app, kind.listen, async (browser, url) => {
         const page = browser.pages()[0] ?? (await browser.newPage());
         await page.goto(`${url}/store/${12 * 1024}`);
@@ -98,6 +99,18 @@ describe.skipIf(!run)('cookie chunking in headless Chromium', () => {
       });
     });
   }
+
+  it('why SESSION_COOKIE_MAX_CHUNKS defaults to 3: more chunks than Node accepts back lock the browser out with 431', async () => {
+    const app = makeApp({ SESSION_TYPE: 'encrypted-cookie', SESSION_COOKIE_CHUNKING: true, SESSION_COOKIE_MAX_CHUNKS: 16 });
+    await withBrowser(app, {}, async (browser, url) => {
+      const page = browser.pages()[0] ?? (await browser.newPage());
+      expect((await page.goto(`${url}/store/${14 * 1024}`))?.status()).toBe(200);
+      expect((await browser.cookies(url)).length).toBeGreaterThan(4);
+      // Node answers 431 with no body before the app runs: not even a logout gets through.
+      await expect(page.goto(`${url}/`)).rejects.toThrow(/ERR_HTTP_RESPONSE_CODE_FAILURE/);
+      expect((await browser.request.get(`${url}/`)).status()).toBe(431);
+    });
+  });
 
   it('without chunking (production): Chromium keeps a header over MAX_COOKIE_SIZE whose name and value fit 4096 bytes, and ignores a larger one, keeping the older session', async () => {
     // The encrypted cookie's length follows the data's length exactly (no compression).

@@ -18,7 +18,9 @@ const kinds = [
 ] as const;
 
 function makeApp(type: string, config: Record<string, unknown> = {}) {
-  const app = quietApp({ config: { SECRET_KEY: 'chunk-key', SESSION_TYPE: type, SESSION_COOKIE_CHUNKING: true, TESTING: true, ...config } });
+  // A key given as undefined keeps its default.
+  const merged = { SECRET_KEY: 'chunk-key', SESSION_TYPE: type, SESSION_COOKIE_CHUNKING: true, SESSION_COOKIE_MAX_CHUNKS: 16, TESTING: true, ...config };
+  const app = quietApp({ config: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) });
   sessions(app);
   app.post('/store/<int:kib>', ({ kib }) => (session.set('data', big(kib as number)), 'stored'));
   app.post('/small', () => (session.set('data', 'small'), 'small'));
@@ -177,11 +179,13 @@ for (const kind of kinds) {
       expect((await client.get('/')).json()).toEqual({ data: 'small', isNew: false });
     });
 
-    it('more than 16 chunks: throws in development; in production logs an error and writes nothing', async () => {
+    it('more than SESSION_COOKIE_MAX_CHUNKS chunks: throws in development; in production logs an error and writes nothing', async () => {
       const dev = makeApp(kind.type, { MAX_COOKIE_SIZE: 600 });
       const err = await dev.testClient().post('/store/12').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SessionCookieTooLarge);
-      expect((err as Error).message).toMatch(/^The 'session' session cookie would be \d+ bytes, more than 16 chunks of MAX_COOKIE_SIZE \(600 bytes\);.*Largest keys, as JSON before compression or encryption: "data" \(12290 bytes\)\./);
+      expect((err as Error).message).toMatch(
+        /^The 'session' session cookie would be \d+ bytes, more than SESSION_COOKIE_MAX_CHUNKS \(16\) chunks of MAX_COOKIE_SIZE \(600 bytes\);.*Largest keys, as JSON before compression or encryption: "data" \(12290 bytes\)\..*raise SESSION_COOKIE_MAX_CHUNKS together with the server's maxHeaderSize\.$/,
+      );
 
       const prod = makeApp(kind.type, { MAX_COOKIE_SIZE: 600, TESTING: false });
       const client = prod.testClient();
@@ -190,8 +194,24 @@ for (const kind of kinds) {
       expect(r.status).toBe(200);
       expect(r.headers.getSetCookie()).toEqual([]);
       expect(prod.logs.error).toHaveLength(1);
-      expect(prod.logs.error[0]).toMatch(/more than 16 chunks/);
+      expect(prod.logs.error[0]).toMatch(/more than SESSION_COOKIE_MAX_CHUNKS \(16\) chunks/);
       expect((await client.get('/')).json()).toEqual({ data: 'small', isNew: false });
+    });
+
+    it('by default writes at most 3 chunks (about 12 KiB, what Node accepts back), and reads up to 16 whatever it says', async () => {
+      const app = makeApp(kind.type, { SESSION_COOKIE_MAX_CHUNKS: undefined });
+      expect(app.config.SESSION_COOKIE_MAX_CHUNKS).toBe(3);
+      const client = app.testClient();
+      expect((await client.post('/store/8')).headers.getSetCookie()).toHaveLength(1 + 3);
+      const err = await client.post('/store/16').catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/more than SESSION_COOKIE_MAX_CHUNKS \(3\) chunks of MAX_COOKIE_SIZE \(4093 bytes\)/);
+      // Written while the limit was higher: still read.
+      const wide = makeApp(kind.type).testClient();
+      const count = (await wide.post('/store/16')).headers.getSetCookie().length - 1;
+      expect(count).toBeGreaterThan(3);
+      const cookie = wide.cookies.all().map((c) => `${c.name}=${c.value}`).join('; ');
+      const r = await client.get('/', { headers: { cookie } });
+      expect(((r.json() as { data: string }).data)).toHaveLength(16 * 1024);
     });
 
     it('works through sessionTransaction', async () => {
@@ -265,12 +285,17 @@ describe('a session cookie over MAX_COOKIE_SIZE without chunking', () => {
   });
 });
 
-it('SESSION_COOKIE_CHUNKING is a declared boolean key, default false, read from the environment', () => {
+it('SESSION_COOKIE_CHUNKING (boolean, default false) and SESSION_COOKIE_MAX_CHUNKS (1 to 16, default 3) are declared, checked and read from the environment', () => {
   const a = quietApp();
   expect(a.config.SESSION_COOKIE_CHUNKING).toBe(false);
   (a.config as unknown as Record<string, unknown>).SESSION_COOKIE_CHUNKING = 'yes';
   expect(() => a.config.validate()).toThrow(/SESSION_COOKIE_CHUNKING[\s\S]*a boolean/);
   const b = quietApp();
-  b.config.fromEnv('MICRO_', { MICRO_SESSION_COOKIE_CHUNKING: 'true' });
+  b.config.fromEnv('MICRO_', { MICRO_SESSION_COOKIE_CHUNKING: 'true', MICRO_SESSION_COOKIE_MAX_CHUNKS: '5' });
   expect(b.config.SESSION_COOKIE_CHUNKING).toBe(true);
+  expect(b.config.SESSION_COOKIE_MAX_CHUNKS).toBe(5);
+  for (const bad of [0, 17, 2.5, '3']) {
+    const c = quietApp({ config: { SESSION_COOKIE_MAX_CHUNKS: bad as never } });
+    expect(() => c.config.validate()).toThrow(/SESSION_COOKIE_MAX_CHUNKS[\s\S]*a whole number from 1 to 16/);
+  }
 });
