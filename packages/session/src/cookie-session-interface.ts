@@ -42,7 +42,10 @@ export abstract class CookieSessionInterface extends SessionInterface<Session> {
   private openFromCookie(app: App, request: Request): Session | null {
     const codec = this.cookieCodec(app);
     if (codec === null) return null;
-    const value = this.getSessionCookie(app, request);
+    return this.rememberCookieChunks(app, request, this.decodeSession(app, codec, this.getSessionCookie(app, request)));
+  }
+
+  private decodeSession(app: App, codec: SessionCookieCodec, value: string | null): Session {
     if (!value) return new Session();
     try {
       const opened = openWithinAbsoluteLifetime(app, codec.loads(value, { maxAge: this.getMaxAge(app) }));

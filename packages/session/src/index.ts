@@ -16,6 +16,8 @@ export {
   type SignerSpec,
 } from './session-interface.js';
 export { CookieSessionInterface, type SessionCookieCodec } from './cookie-session-interface.js';
+export { SessionCookieTooLarge } from './session-cookie-size.js';
+export { CHUNK_MARKER, MAX_COOKIE_CHUNKS, chunkCookieName, readChunkedCookie } from './cookie-chunks.js';
 export { SecureCookieSessionInterface } from './secure-cookie-session-interface.js';
 export { EncryptedCookieSessionInterface } from './encrypted-cookie-session-interface.js';
 export { KeySetCache } from './key-set-cache.js';

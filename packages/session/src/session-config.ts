@@ -7,6 +7,7 @@ import { Config } from '@micro/core';
 import { JWE_ENCRYPTIONS, type JweEncryption } from './content-cipher.js';
 import { DEFAULT_DECRYPT_CACHE_SIZE } from './jwe.js';
 import { ABSOLUTE_LIFETIME_KEY_SPEC } from './absolute-lifetime-config.js';
+import { DEFAULT_MAX_CHUNKS, MAX_COOKIE_CHUNKS } from './cookie-chunks.js';
 
 /** Built-in session types; a store package adds more with `registerSessionType`. */
 export type SessionType = 'cookie' | 'encrypted-cookie' | (string & {});
@@ -39,6 +40,21 @@ declare module '@micro/core' {
      * limit; this is the absolute one. `null` turns it off. Default: `null`.
      */
     SESSION_ABSOLUTE_LIFETIME: number | null;
+    /**
+     * Split a cookie session larger than MAX_COOKIE_SIZE over numbered
+     * cookies (`session=__chunked__3`, `session.1`…`session.3`), joined again
+     * on reading, instead of failing (development) or warning (production).
+     * Default: false.
+     */
+    SESSION_COOKIE_CHUNKING: boolean;
+    /**
+     * Most cookies one chunked session may be written as (1 to 16). Every chunk
+     * comes back in each request's `Cookie` header: 3 full chunks (about
+     * 12 KiB) fit Node's default 16 KiB for all request headers; raise both
+     * together (`listen`'s `maxHeaderSize`). Reading accepts up to 16 whatever
+     * this says. Default: 3.
+     */
+    SESSION_COOKIE_MAX_CHUNKS: number;
   }
 }
 
@@ -63,3 +79,14 @@ Config.defineKey('SESSION_DECRYPT_CACHE_SIZE', {
 });
 
 Config.defineKey('SESSION_ABSOLUTE_LIFETIME', ABSOLUTE_LIFETIME_KEY_SPEC);
+Config.defineKey('SESSION_COOKIE_CHUNKING', {
+  default: false,
+  check: (v) => (typeof v === 'boolean' ? null : 'a boolean'),
+  env: 'boolean',
+});
+
+Config.defineKey('SESSION_COOKIE_MAX_CHUNKS', {
+  default: DEFAULT_MAX_CHUNKS,
+  check: (v) => (Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_COOKIE_CHUNKS ? null : `a whole number from 1 to ${MAX_COOKIE_CHUNKS}`),
+  env: 'integer',
+});

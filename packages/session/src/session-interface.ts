@@ -20,9 +20,9 @@
  * }
  * ```
  */
-import { Buffer } from 'node:buffer';
 import { type App, type Request, type Response, type SessionInterface as CoreSessionInterface } from '@micro/core';
 import { capAtAbsoluteLimit, needsCreatedAt } from './absolute-lifetime.js';
+import { CHUNK_MARKER, chunkCookieName, chunksSent, readChunkedCookie, splitCookieValue } from './cookie-chunks.js';
 import { SessionCookieSerializer } from './cookie-serializer.js';
 import type { BadPayload } from './errors.js';
 import type { KeyDerivation } from './derived-keys.js';
@@ -31,6 +31,7 @@ import { NullSession } from './null-session.js';
 import { PERMANENT_KEY, type Session } from './session.js';
 import type { SessionHealth } from './session-health.js';
 import { SessionCookieTemplate } from './session-cookie-template.js';
+import { failsLoudly, oversize, sessionCookieTooLarge, tooLargeWarning } from './session-cookie-size.js';
 import { Signer } from './signer.js';
 
 export type SameSite = 'Strict' | 'Lax' | 'None';
@@ -63,6 +64,8 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
   private readonly serializers = new KeySetCache((keys) => this.makeSigningSerializer(keys));
   private readonly signers = new Map<string, KeySetCache<Signer>>();
   private readonly cookieTemplate = new SessionCookieTemplate();
+  // Chunk cookies (`session.1`…) the browser sent with the request a session was opened from.
+  private readonly cookieChunks = new WeakMap<object, readonly number[]>();
 
   /** Load the session for this request; null means "use the null session" (e.g. no secret key). */
   abstract openSession(app: App, request: Request): S | null | Promise<S | null>;
@@ -206,9 +209,19 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
 
   // --- cookie I/O shared by every backend ----------------------------------
 
-  /** The session cookie's value in the request, or null. */
+  /** The session cookie's value in the request, its chunks joined (see cookie-chunks.ts), or null. */
   getSessionCookie(app: App, request: Request): string | null {
-    return request.cookies.get(this.getCookieName(app)) ?? null;
+    return readChunkedCookie(request.cookies, this.getCookieName(app));
+  }
+
+  /**
+   * Note which chunk cookies came with `request`, so that saving `session`
+   * deletes those its new cookie does not use. Returns `session`.
+   */
+  protected rememberCookieChunks(app: App, request: Request, session: S): S {
+    const sent = chunksSent(request.cookies, this.getCookieName(app));
+    if (sent.length > 0) this.cookieChunks.set(session, sent);
+    return session;
   }
 
   /**
@@ -220,7 +233,7 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
   prepareSave(app: App, session: S, response: Response): boolean {
     if (session.accessed) varyCookie(response);
     if (session.toMap().size === 0) {
-      if (session.modified) this.deleteSessionCookie(app, response);
+      if (session.modified) this.deleteSessionCookie(app, response, session);
       return false;
     }
     return this.shouldSetCookie(app, session);
@@ -228,14 +241,43 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
 
   /**
    * Write the session cookie with the app's attributes; `Expires` from
-   * `getExpirationTime` (permanent sessions only). Adds `Vary: Cookie`, and
-   * logs a warning through `app.logger` when the header is over MAX_COOKIE_SIZE.
+   * `getExpirationTime` (permanent sessions only). Adds `Vary: Cookie`.
+   * A header over MAX_COOKIE_SIZE is split into chunks with
+   * SESSION_COOKIE_CHUNKING; otherwise it throws `SessionCookieTooLarge` in
+   * development (DEBUG, TESTING) and logs Flask's warning in production.
+   * Chunk cookies the browser sent and the new cookie does not use are deleted.
    */
   setSessionCookie(app: App, response: Response, value: string, session: S): void {
     const name = this.getCookieName(app);
-    const header = this.cookieTemplate.header(name, value, this.getCookieAttributes(app), this.getExpirationTime(app, session));
-    warnIfTooLarge(app, name, value, header);
-    response.headers.append('Set-Cookie', header);
+    const attrs = this.getCookieAttributes(app);
+    const expires = this.getExpirationTime(app, session);
+    const header = this.cookieTemplate.header(name, value, attrs, expires);
+    const limit = app.config.MAX_COOKIE_SIZE;
+    const size = oversize(header, limit);
+    let used = 0;
+    if (size === null || !app.config.SESSION_COOKIE_CHUNKING) {
+      if (size !== null) {
+        if (failsLoudly(app)) throw sessionCookieTooLarge(name, size, limit, session, null);
+        app.logger.warn(tooLargeWarning(name, value, size, limit));
+      }
+      response.headers.append('Set-Cookie', header);
+    } else {
+      // Every chunk carries the same attributes and Expires, so they expire together.
+      const tail = this.cookieTemplate.header(name, '', attrs, expires).slice(name.length + 1);
+      const maxChunks = app.config.SESSION_COOKIE_MAX_CHUNKS;
+      const chunks = splitCookieValue(name, value, tail.length, limit, maxChunks);
+      if (chunks === null) {
+        const error = sessionCookieTooLarge(name, size, limit, session, maxChunks);
+        if (failsLoudly(app)) throw error;
+        // Nothing is written: the browser keeps the cookies it has, the older session.
+        app.logger.error(error.message);
+        return;
+      }
+      response.headers.append('Set-Cookie', this.cookieTemplate.header(name, CHUNK_MARKER + chunks.length, attrs, expires));
+      for (let i = 0; i < chunks.length; i++) response.headers.append('Set-Cookie', `${chunkCookieName(name, i + 1)}=${chunks[i]}${tail}`);
+      used = chunks.length;
+    }
+    this.deleteCookieChunks(app, response, session, used);
     varyCookie(response);
   }
 
@@ -252,11 +294,26 @@ export abstract class SessionInterface<S extends Session<object> = Session> impl
     else app.logger.info(line);
   }
 
-  /** Expire the session cookie in the browser, with the attributes it was set with. Adds `Vary: Cookie`. */
-  deleteSessionCookie(app: App, response: Response): void {
+  /**
+   * Expire the session cookie in the browser, with the attributes it was set
+   * with, and the chunk cookies that came with `session`. Adds `Vary: Cookie`.
+   */
+  deleteSessionCookie(app: App, response: Response, session?: S): void {
     const { domain, path, httpOnly, secure, sameSite, partitioned } = this.getCookieAttributes(app);
     response.deleteCookie(this.getCookieName(app), { domain, path, httpOnly, secure, sameSite, partitioned });
+    if (session !== undefined) this.deleteCookieChunks(app, response, session, 0);
     varyCookie(response);
+  }
+
+  /** Expire the chunk cookies that came with `session`, numbered above `keep`. */
+  private deleteCookieChunks(app: App, response: Response, session: S, keep: number): void {
+    const sent = this.cookieChunks.get(session);
+    if (sent === undefined) return;
+    const { domain, path, httpOnly, secure, sameSite, partitioned } = this.getCookieAttributes(app);
+    const name = this.getCookieName(app);
+    for (const index of sent) {
+      if (index > keep) response.deleteCookie(chunkCookieName(name, index), { domain, path, httpOnly, secure, sameSite, partitioned });
+    }
   }
 }
 
@@ -267,19 +324,4 @@ function isPermanent(session: Session<object>): boolean {
 
 function varyCookie(response: Response): void {
   response.headers.addToken('Vary', 'Cookie');
-}
-
-/** Werkzeug's `dump_cookie` warning, through the app's logger instead of Python's warnings. */
-function warnIfTooLarge(app: App, name: string, value: string, header: string): void {
-  const limit = app.config.MAX_COOKIE_SIZE;
-  // UTF-8 needs at most 3 bytes per UTF-16 unit: most headers are clearly small enough.
-  if (!limit || header.length * 3 <= limit) return;
-  const size = Buffer.byteLength(header);
-  if (size <= limit) return;
-  const valueSize = Buffer.byteLength(value);
-  app.logger.warn(
-    `The '${name}' cookie is too large: the value was ${valueSize} bytes but the header required ${size - valueSize}` +
-      ` extra bytes. The final size was ${size} bytes but the limit is ${limit} bytes. Browsers may silently ignore` +
-      ' cookies larger than this.',
-  );
 }

@@ -14,4 +14,6 @@ describeDocExamples('sessions', new URL('./.docs-examples/', import.meta.url), [
   'key-rotation',
   'valid-after',
   'absolute-lifetime',
+  'key-rotation-encrypted',
+  'cookie-chunking',
 ]);
