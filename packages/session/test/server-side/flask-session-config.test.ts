@@ -7,7 +7,7 @@ import { Config, ConfigError, DEFAULT_CONFIG } from '@micro/core';
 import { MemcacheClient } from 'memcache-client';
 import { describe, expect, it } from 'vitest';
 import { session, sessions } from '../../src/index.js';
-import { ServerSideSessionInterface } from '../../src/server-side/index.js';
+import { CircuitBreakerStore, ServerSideSessionInterface } from '../../src/server-side/index.js';
 import { CachelibFileStore } from '../../src/stores/flask-session/cachelib-file-store.js';
 import { quietApp } from '../helpers.js';
 
@@ -26,8 +26,11 @@ describe('SESSION_RECORD_FORMAT', () => {
 
   it("builds Flask-Session's layout for the filesystem, in ./flask_session by default as Flask-Session", () => {
     const installed = sessions(appWith({ SESSION_TYPE: 'filesystem' })) as ServerSideSessionInterface;
-    expect(installed.store).toBeInstanceOf(CachelibFileStore);
-    expect((installed.store as unknown as { dir: string }).dir).toMatch(/[/\\]flask_session$/);
+    // Behind the circuit breaker every store built from config gets.
+    expect(installed.store).toBeInstanceOf(CircuitBreakerStore);
+    const store = (installed.store as CircuitBreakerStore).inner;
+    expect(store).toBeInstanceOf(CachelibFileStore);
+    expect((store as unknown as { dir: string }).dir).toMatch(/[/\\]flask_session$/);
   });
 
   it('names files with md5 for cachelib up to 0.16 (SESSION_FILE_HASH)', async () => {
