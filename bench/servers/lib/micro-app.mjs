@@ -8,8 +8,11 @@ import { HELLO, HOST, LOGGED_OUT, PORT, SECRET, loggedIn, ready } from './common
  * Start micro with the given config (SESSION_TYPE and friends). For experiments,
  * MICRO_BENCH_CONFIG (JSON) adds to it in every micro server, e.g.
  * `MICRO_BENCH_CONFIG='{"SESSION_DECRYPT_CACHE_SIZE":0}'`.
+ * `bindUser`: the login also binds the session to its user (`session.bindUser`),
+ * with the user agent when `bindUserAgent` (as a "your devices" page needs; a
+ * cookie session has no such page, and the agent would ride in every cookie).
  */
-export async function startMicro(config = {}) {
+export async function startMicro(config = {}, { bindUser = false, bindUserAgent = true } = {}) {
   const extra = JSON.parse(process.env.MICRO_BENCH_CONFIG || '{}');
   const app = new App({ config: { SECRET_KEY: SECRET, ...config, ...extra } });
   sessions(app);
@@ -24,7 +27,9 @@ export async function startMicro(config = {}) {
   });
 
   app.post('/login', async function login() {
-    session.set('username', (await request.form()).get('username', ''));
+    const username = (await request.form()).get('username', '');
+    session.set('username', username);
+    if (bindUser) session.bindUser(username, bindUserAgent ? { userAgent: request.headers.get('user-agent') } : {});
     return redirect('/');
   });
 
