@@ -3,22 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { login, serverSideApp } from './app.js';
-import { runServerSideSuite } from './suite.js';
+import { runServerSideSuite, type ServerSideHarness } from './suite.js';
+import { runUserSessionsSuite } from './user-sessions-suite.js';
 
-runServerSideSuite(
-  'FileSystemStore',
-  async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'micro-ss-fs-'));
-    return {
-      type: 'filesystem',
-      configure(app) {
-        app.config.SESSION_FILE_DIR = dir;
-      },
-      teardown: () => rm(dir, { recursive: true, force: true }),
-    };
-  },
-  { storeName: 'filesystem' },
-);
+/** A fresh session directory per suite, removed afterwards. */
+async function filesystemHarness(): Promise<ServerSideHarness> {
+  const dir = await mkdtemp(join(tmpdir(), 'micro-ss-fs-'));
+  return {
+    type: 'filesystem',
+    configure(app) {
+      app.config.SESSION_FILE_DIR = dir;
+    },
+    teardown: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+runServerSideSuite('FileSystemStore', filesystemHarness, { storeName: 'filesystem' });
+runUserSessionsSuite('FileSystemStore', filesystemHarness);
 
 describe('SESSION_TYPE filesystem options', () => {
   it('writes session files with SESSION_FILE_MODE into SESSION_FILE_DIR', async () => {
