@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, SessionChanges, SessionData, SessionStore } from './store.js';
 import { assertTtl, mergeChanges } from './store.js';
 import type { Serializer } from './serializers.js';
 import { jsonSerializer, toBytes } from './serializers.js';
 import { StoreConflictError, StoreUnavailableError } from './errors.js';
-import { retryDelay } from './retry-delay.js';
+import { FileLocks, LazyDir } from './file-lock.js';
 import { logSafeReason } from './log-safe-reason.js';
 
 export interface FileSystemStoreOptions {
@@ -43,10 +43,8 @@ export class FileSystemStore implements SessionStore {
   private readonly mode: number;
   private readonly serializer: Serializer;
   private readonly now: Clock;
-  private readonly lockStaleMs: number;
-  private readonly lockTimeoutMs: number;
-  private readonly locks = new Map<string, Promise<void>>();
-  private ready: Promise<void> | undefined;
+  private readonly lazyDir: LazyDir;
+  private readonly locks: FileLocks;
 
   constructor(options: FileSystemStoreOptions) {
     this.dir = options.dir;
@@ -54,8 +52,18 @@ export class FileSystemStore implements SessionStore {
     this.mode = options.mode ?? 0o600;
     this.serializer = options.serializer ?? jsonSerializer;
     this.now = options.now ?? Date.now;
-    this.lockStaleMs = options.lockStaleMs ?? 10_000;
-    this.lockTimeoutMs = options.lockTimeoutMs ?? 5_000;
+    this.lazyDir = new LazyDir(this.dir, (err) => this.unavailable(err));
+    this.locks = new FileLocks({
+      store: this.name,
+      mode: this.mode,
+      suffix: '.lock',
+      staleSuffix: '.stale',
+      staleMs: options.lockStaleMs ?? 10_000,
+      timeoutMs: options.lockTimeoutMs ?? 5_000,
+      dir: this.lazyDir,
+      remakeMissingDir: true,
+      unavailable: (err) => this.unavailable(err),
+    });
   }
 
   async get(id: string): Promise<SessionData | null> {
@@ -66,13 +74,13 @@ export class FileSystemStore implements SessionStore {
   async set(id: string, data: SessionData, ttlMs: number): Promise<void> {
     assertTtl(ttlMs);
     const file = this.file(id);
-    await this.locked(file, () => this.write(file, data, this.now() + ttlMs));
+    await this.locks.run(file, () => this.write(file, data, this.now() + ttlMs));
   }
 
   async apply(id: string, changes: SessionChanges, ttlMs: number): Promise<void> {
     assertTtl(ttlMs);
     const file = this.file(id);
-    await this.locked(file, async () => {
+    await this.locks.run(file, async () => {
       const record = await this.read(file);
       const current = record && record.expiresAt > this.now() ? this.decode(record.body) : {};
       await this.write(file, mergeChanges(current, changes), this.now() + ttlMs);
@@ -81,14 +89,14 @@ export class FileSystemStore implements SessionStore {
 
   async destroy(id: string): Promise<void> {
     const file = this.file(id);
-    await this.locked(file, () => this.remove(file));
+    await this.locks.run(file, () => this.remove(file));
   }
 
   /** Rewrites the header under the lock: files have no cheaper way to hold an expiry. */
   async touch(id: string, ttlMs: number): Promise<void> {
     assertTtl(ttlMs);
     const file = this.file(id);
-    await this.locked(file, async () => {
+    await this.locks.run(file, async () => {
       const record = await this.read(file);
       if (record && record.expiresAt > this.now()) await this.writeRaw(file, record.body, this.now() + ttlMs);
     });
@@ -98,7 +106,7 @@ export class FileSystemStore implements SessionStore {
     let removed = 0;
     for (const name of await this.sessionFiles()) {
       const file = join(this.dir, name);
-      await this.locked(file, async () => {
+      await this.locks.run(file, async () => {
         const record = await this.read(file);
         if (record && record.expiresAt <= this.now()) {
           await this.remove(file);
@@ -138,7 +146,7 @@ export class FileSystemStore implements SessionStore {
   }
 
   private async writeRaw(file: string, body: Buffer, expiresAt: number): Promise<void> {
-    await this.ensureDir();
+    await this.lazyDir.ensure();
     const isNew = !(await exists(file));
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
@@ -187,69 +195,6 @@ export class FileSystemStore implements SessionStore {
     } catch (err) {
       if (code(err) === 'ENOENT') return [];
       throw this.unavailable(err);
-    }
-  }
-
-  private ensureDir(): Promise<void> {
-    this.ready ??= mkdir(this.dir, { recursive: true, mode: 0o700 }).then(
-      () => undefined,
-      (err: unknown) => {
-        this.ready = undefined;
-        throw this.unavailable(err);
-      },
-    );
-    return this.ready;
-  }
-
-  /** Serialise work on one session: first within this process, then across processes. */
-  private async locked<T>(file: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(file) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => mine);
-    this.locks.set(file, tail);
-    await previous;
-    try {
-      return await this.fileLocked(file, work);
-    } finally {
-      release();
-      if (this.locks.get(file) === tail) this.locks.delete(file);
-    }
-  }
-
-  private async fileLocked<T>(file: string, work: () => Promise<T>): Promise<T> {
-    await this.ensureDir();
-    const lock = `${file}.lock`;
-    const deadline = Date.now() + this.lockTimeoutMs;
-    let recreated = false;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await (await open(lock, 'wx', this.mode)).close();
-        break;
-      } catch (err) {
-        if (code(err) === 'ENOENT' && !recreated) {
-          // The directory was removed under us (a temp-dir cleaner): make it again, once.
-          recreated = true;
-          this.ready = undefined;
-          await this.ensureDir();
-          continue;
-        }
-        if (code(err) !== 'EEXIST') throw this.unavailable(err);
-      }
-      const info = await stat(lock).catch(() => null);
-      if (info && Date.now() - info.mtimeMs > this.lockStaleMs) {
-        // Left by a crashed process. Rename first so two breakers cannot both win.
-        const broken = `${lock}.${randomBytes(4).toString('hex')}.stale`;
-        if (await rename(lock, broken).then(() => true, () => false)) await unlink(broken).catch(() => {});
-        continue;
-      }
-      if (Date.now() > deadline) throw new StoreConflictError(this.name, attempt + 1);
-      await retryDelay(attempt, 1, 20);
-    }
-    try {
-      return await work();
-    } finally {
-      await unlink(lock).catch(() => {});
     }
   }
 

@@ -10,13 +10,13 @@
  * recounts the directory after it adds or removes a file and prunes as cachelib
  * does (expired files first, then the ones expiring soonest).
  *
- * `apply` reads, merges and writes under a lock (file-lock.ts) that other micro
+ * `apply` reads, merges and writes under a lock (../file-lock.ts) that other micro
  * processes honour. Flask-Session takes no lock: a Flask request that saves
  * while micro merges may replace micro's write, or micro may write over a file
  * Flask replaced after micro read it. Whole-record last writer wins between the two.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreUnavailableError } from '../errors.js';
 import type { Clock, SessionChanges, SessionData, SessionStore } from '../store.js';
@@ -32,7 +32,7 @@ import {
   sessionOf,
   type CachelibHash,
 } from './cachelib-file.js';
-import { FileLocks } from './file-lock.js';
+import { FileLocks, LazyDir } from '../file-lock.js';
 import { PickleError } from './pickle.js';
 
 export interface CachelibFileStoreOptions {
@@ -54,6 +54,7 @@ export interface CachelibFileStoreOptions {
   onUnreadable?: (store: string, reason: string) => void;
 }
 
+/** Lock files (and broken stale ones) end in cachelib's temp suffix, so a Flask app's cachelib skips them when it counts and prunes files. */
 const LOCK_SUFFIX = `.lock${CACHELIB_TEMP_SUFFIX}`;
 
 export class CachelibFileStore implements SessionStore {
@@ -68,7 +69,7 @@ export class CachelibFileStore implements SessionStore {
   private readonly onUnreadable: (store: string, reason: string) => void;
   private readonly locks: FileLocks;
   private readonly countFile: string;
-  private ready: Promise<void> | undefined;
+  private readonly lazyDir: LazyDir;
 
   constructor(options: CachelibFileStoreOptions) {
     this.dir = options.dir;
@@ -80,7 +81,19 @@ export class CachelibFileStore implements SessionStore {
     this.maxFileBytes = options.maxFileBytes ?? 4 * 1024 * 1024;
     this.onUnreadable = options.onUnreadable ?? (() => {});
     this.countFile = cachelibFileName(CACHELIB_COUNT_KEY, this.hash);
-    this.locks = new FileLocks({ store: this.name, mode: this.mode, suffix: LOCK_SUFFIX, staleMs: 10_000, timeoutMs: 5_000, ready: () => this.ensureDir() });
+    this.lazyDir = new LazyDir(this.dir, (err) => this.unavailable(err));
+    // Flask-Session itself takes no lock: it replaces files whole (write, rename).
+    this.locks = new FileLocks({
+      store: this.name,
+      mode: this.mode,
+      suffix: LOCK_SUFFIX,
+      staleSuffix: `.stale${LOCK_SUFFIX}`,
+      staleMs: 10_000,
+      timeoutMs: 5_000,
+      dir: this.lazyDir,
+      remakeMissingDir: false,
+      unavailable: (err) => this.unavailable(err),
+    });
   }
 
   async get(id: string): Promise<SessionData | null> {
@@ -186,7 +199,7 @@ export class CachelibFileStore implements SessionStore {
   }
 
   private async replace(file: string, bytes: Buffer): Promise<void> {
-    await this.ensureDir();
+    await this.lazyDir.ensure();
     const temp = join(this.dir, `tmp${randomBytes(6).toString('hex')}${CACHELIB_TEMP_SUFFIX}`);
     try {
       const handle = await open(temp, 'wx', this.mode);
@@ -266,17 +279,6 @@ export class CachelibFileStore implements SessionStore {
   private async writeCount(count: number): Promise<void> {
     // Best effort, as cachelib's own counting: a lost update only delays its next prune.
     await this.replace(join(this.dir, this.countFile), encodeCachelibFile(count, 0)).catch(() => {});
-  }
-
-  private ensureDir(): Promise<void> {
-    this.ready ??= mkdir(this.dir, { recursive: true, mode: 0o700 }).then(
-      () => undefined,
-      (err: unknown) => {
-        this.ready = undefined;
-        throw this.unavailable(err);
-      },
-    );
-    return this.ready;
   }
 
   private unavailable(err: unknown): unknown {
