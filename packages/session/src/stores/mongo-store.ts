@@ -46,6 +46,30 @@ export function fromMongoFieldName(field: string): string {
 const UNAVAILABLE = /MongoNetwork|MongoServerSelection|MongoTopologyClosed|MongoNotConnected|PoolCleared|MongoPoolClosed|MongoWriteConcern/;
 
 /**
+ * One MongoDB operation for a store: `ready` (e.g. creating indexes) then `op`,
+ * both within `timeoutMs`. Driver errors that mean the server can't be reached
+ * (matched by class name, without importing the driver) become StoreUnavailableError.
+ */
+export async function runMongoOp<T>(store: string, timeoutMs: number, ready: () => Promise<void>, op: () => Promise<T>): Promise<T> {
+  try {
+    return await withTimeout(
+      store,
+      timeoutMs,
+      (async () => {
+        await ready();
+        return op();
+      })(),
+    );
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) throw err;
+    if (err instanceof Error && (UNAVAILABLE.test(err.name) || UNAVAILABLE.test(err.constructor.name))) {
+      throw new StoreUnavailableError(store, err.message, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/**
  * MongoDB: `apply` is one updateOne with `$set`/`$unset` on `data.<key>` — the
  * server merges atomically, so concurrent applies never lose keys. A TTL index on
  * expiresAt removes old documents (MongoDB's monitor runs about once a minute), and
@@ -155,23 +179,8 @@ export class MongoStore implements SessionStore {
     return this.ready;
   }
 
-  private async run<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(
-        this.name,
-        this.timeoutMs,
-        (async () => {
-          await this.ensureIndexes();
-          return op();
-        })(),
-      );
-    } catch (err) {
-      if (err instanceof StoreUnavailableError) throw err;
-      if (err instanceof Error && (UNAVAILABLE.test(err.name) || UNAVAILABLE.test(err.constructor.name))) {
-        throw new StoreUnavailableError(this.name, err.message, { cause: err });
-      }
-      throw err;
-    }
+  private run<T>(op: () => Promise<T>): Promise<T> {
+    return runMongoOp(this.name, this.timeoutMs, () => this.ensureIndexes(), op);
   }
 }
 

@@ -8,7 +8,8 @@
  * no match means another writer got in between, so read and merge again. Like
  * Flask-Session, there is no unique index on `id`.
  */
-import { StoreConflictError, StoreUnavailableError, withTimeout } from '../errors.js';
+import { StoreConflictError } from '../errors.js';
+import { runMongoOp } from '../mongo-store.js';
 import { retryDelay } from '../retry-delay.js';
 import type { Clock, SessionChanges, SessionData, SessionStore } from '../store.js';
 import { assertTtl, mergeChanges } from '../store.js';
@@ -40,8 +41,6 @@ export interface MongoRecordStoreOptions {
   maxRetries?: number;
   onUnreadable?: (store: string) => void;
 }
-
-const UNAVAILABLE = /MongoNetwork|MongoServerSelection|MongoTopologyClosed|MongoNotConnected|PoolCleared|MongoPoolClosed|MongoWriteConcern/;
 
 export class MongoRecordStore implements SessionStore {
   readonly name = 'mongodb';
@@ -132,23 +131,8 @@ export class MongoRecordStore implements SessionStore {
     return this.ready;
   }
 
-  private async run<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(
-        this.name,
-        this.timeoutMs,
-        (async () => {
-          await this.ensureIndexes();
-          return op();
-        })(),
-      );
-    } catch (err) {
-      if (err instanceof StoreUnavailableError) throw err;
-      if (err instanceof Error && (UNAVAILABLE.test(err.name) || UNAVAILABLE.test(err.constructor.name))) {
-        throw new StoreUnavailableError(this.name, err.message, { cause: err });
-      }
-      throw err;
-    }
+  private run<T>(op: () => Promise<T>): Promise<T> {
+    return runMongoOp(this.name, this.timeoutMs, () => this.ensureIndexes(), op);
   }
 }
 
