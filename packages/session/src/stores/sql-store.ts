@@ -149,20 +149,13 @@ export class SqlStore implements SessionStore {
   /** Create the table once per store; safe when several processes race to do it. */
   private ensureTable(): Promise<void> {
     if (!this.createTable) return Promise.resolve();
-    this.ready ??= (async () => {
-      if (await this.knex.schema.hasTable(this.table)) return;
-      try {
-        await this.knex.schema.createTable(this.table, (t) => {
-          if (this.dialect === 'mysql') t.charset('utf8mb4');
-          t.string('id', 64).primary(); // hex SHA-256: fixed length, no collation surprises
-          t.text('data', 'longtext').notNullable(); // 'longtext' only matters on MySQL (TEXT caps at 64 KiB)
-          t.bigInteger('expires_at').notNullable().index(`${this.table.replace(/\W/g, '_')}_expires_at_idx`);
-          t.bigInteger('version').notNullable().defaultTo(1);
-        });
-      } catch (err) {
-        if (!(await this.knex.schema.hasTable(this.table))) throw err; // lost the race only if it now exists
-      }
-    })().catch((err: unknown) => {
+    this.ready ??= createTableIfMissing(() => this.knex.schema, this.table, (t) => {
+      if (this.dialect === 'mysql') t.charset('utf8mb4');
+      t.string('id', 64).primary(); // hex SHA-256: fixed length, no collation surprises
+      t.text('data', 'longtext').notNullable(); // 'longtext' only matters on MySQL (TEXT caps at 64 KiB)
+      t.bigInteger('expires_at').notNullable().index(`${this.table.replace(/\W/g, '_')}_expires_at_idx`);
+      t.bigInteger('version').notNullable().defaultTo(1);
+    }).catch((err: unknown) => {
       this.ready = undefined; // retry on the next call, e.g. after an outage
       throw err;
     });
@@ -213,6 +206,24 @@ function busyRetryCapMs(attempt: number): number {
 /** Hash ids so a leaked table holds no usable session ids, and every id fits a CHAR(64). */
 function key(id: string): string {
   return createHash('sha256').update(id).digest('hex');
+}
+
+/**
+ * CREATE TABLE unless the table exists; safe when several processes race to do it.
+ * `schema` is called for each statement: a knex schema builder collects every
+ * statement made on it and runs them all when awaited, so each needs a fresh one.
+ */
+export async function createTableIfMissing<Builder>(
+  schema: () => { hasTable(table: string): Promise<boolean>; createTable(table: string, build: (table: Builder) => void): PromiseLike<unknown> },
+  table: string,
+  build: (table: Builder) => void,
+): Promise<void> {
+  if (await schema().hasTable(table)) return;
+  try {
+    await schema().createTable(table, build);
+  } catch (err) {
+    if (!(await schema().hasTable(table))) throw err; // lost the race only if it now exists
+  }
 }
 
 export function dialectOf(knex: KnexLike): 'postgres' | 'mysql' | 'sqlite' | 'other' {

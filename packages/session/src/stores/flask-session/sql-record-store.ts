@@ -16,7 +16,7 @@
  */
 import { StoreConflictError, StoreUnavailableError, withTimeout } from '../errors.js';
 import { retryDelay } from '../retry-delay.js';
-import { dialectOf, isConnectionError, isUniqueViolation } from '../sql-store.js';
+import { createTableIfMissing, dialectOf, isConnectionError, isUniqueViolation } from '../sql-store.js';
 import type { Clock, SessionChanges, SessionData, SessionStore } from '../store.js';
 import { assertTtl, mergeChanges } from '../store.js';
 import type { KnexLike } from '../knex-like.js';
@@ -153,19 +153,12 @@ export class SqlRecordStore implements SessionStore {
   /** Flask-Session's table (create_session_model), if missing; safe when several processes race. */
   private ensureTable(): Promise<void> {
     if (!this.createTable) return Promise.resolve();
-    this.ready ??= (async () => {
-      if (await this.knex.schema.hasTable(this.table)) return;
-      try {
-        await this.knex.schema.createTable(this.table, (t) => {
-          t.increments('id');
-          t.string('session_id', 255).unique();
-          t.binary('data');
-          t.datetime('expiry', { useTz: false });
-        });
-      } catch (err) {
-        if (!(await this.knex.schema.hasTable(this.table))) throw err;
-      }
-    })().catch((err: unknown) => {
+    this.ready ??= createTableIfMissing(() => this.knex.schema, this.table, (t) => {
+      t.increments('id');
+      t.string('session_id', 255).unique();
+      t.binary('data');
+      t.datetime('expiry', { useTz: false });
+    }).catch((err: unknown) => {
       this.ready = undefined;
       throw err;
     });
