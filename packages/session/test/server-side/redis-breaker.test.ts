@@ -90,7 +90,7 @@ describe.skipIf(!binary.available)('server-side sessions while Redis hangs (real
     expect(stored).toEqual({ _permanent: true, username: 'alice' });
     expect(await si.health()).toMatchObject({ ok: true, store: 'redis', state: 'closed' });
 
-    server.signal('SIGSTOP');
+    await server.freeze();
     try {
       // Closed: each request waits for the store's timeout (one Redis call each) and logs one line.
       for (let i = 1; i <= 3; i++) {
@@ -183,7 +183,7 @@ describe.skipIf(!binary.available)('server-side sessions while Redis hangs (real
     const cookie = c.cookies.get(COOKIE)!;
     const stored = await app.store.inner.get(sid);
 
-    server.signal('SIGSTOP');
+    await server.freeze();
     try {
       // Still waiting for the timeout (closed), but the read gets an empty session, not a 503.
       const read = await c.get('/');
@@ -237,7 +237,7 @@ describe.skipIf(!binary.available)('server-side sessions while Redis hangs (real
     app.sessionInterface = new FrontPageReadOnly(breaker);
     const c = app.testClient();
     await login(c);
-    server.signal('SIGSTOP');
+    await server.freeze();
     try {
       const front = await c.get('/');
       expect([front.status, front.text]).toEqual([200, 'anonymous']);

@@ -3,7 +3,7 @@
  * that kill and restart a server or need a cluster. Each test stops what it started.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,8 +18,14 @@ export interface LocalServer {
   readonly dir: string;
   /** Crash it (SIGKILL) and wait until it is gone. */
   kill(): Promise<void>;
-  /** Send a signal without waiting, e.g. SIGSTOP/SIGCONT to freeze and thaw it. */
+  /** Send a signal without waiting, e.g. SIGCONT to thaw it. */
   signal(sig: NodeJS.Signals): void;
+  /**
+   * Freeze it (SIGSTOP) and wait until the kernel has stopped it: a signal is
+   * delivered asynchronously, and on another core the process could still
+   * answer a request sent right after `kill()` returned.
+   */
+  freeze(): Promise<void>;
   /** Start it again on the same port and data directory. */
   restart(): Promise<void>;
   /** Stop it for good and remove its directory. */
@@ -37,6 +43,23 @@ async function waitForPort(port: number, child: ChildProcess, what: string): Pro
       if (Date.now() > deadline) throw new Error(`${what} did not listen on ${port} within 10 s: ${String(err)}`);
       await sleep(50);
     }
+  }
+}
+
+/** Resolves once /proc says every thread of the process is stopped (state T); at once where there is no /proc. */
+async function stoppedByKernel(pid: number): Promise<void> {
+  const tasks = `/proc/${pid}/task`;
+  if (!existsSync(tasks)) return;
+  // The state is the field after the command name, which ends with the last ')'.
+  const stateOf = (tid: string): string => {
+    const text = readFileSync(join(tasks, tid, 'stat'), 'utf8');
+    const end = text.lastIndexOf(')');
+    return text.slice(end + 2, end + 3);
+  };
+  const deadline = Date.now() + 5000;
+  while (!readdirSync(tasks).every((tid) => stateOf(tid) === 'T')) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} did not stop within 5 s of SIGSTOP`);
+    await sleep(1);
   }
 }
 
@@ -68,6 +91,10 @@ async function startProcess(
     },
     signal(sig) {
       child.kill(sig);
+    },
+    async freeze() {
+      child.kill('SIGSTOP');
+      await stoppedByKernel(child.pid!);
     },
     async restart() {
       await launch();

@@ -105,7 +105,7 @@ for (const [label, make] of Object.entries(clients)) {
 
     it('times out with StoreUnavailableError when the server is frozen (connected but silent)', async () => {
       await store.set('s2', { a: 1 }, 60_000);
-      server.signal('SIGSTOP');
+      await server.freeze();
       try {
         const elapsed = await rejectsUnavailable(store.get('s2'));
         expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50); // it really waited for the timeout

@@ -107,7 +107,7 @@ describe.skipIf(!memcached.available)('MemcachedRecordStore when memcached fails
     const store = new MemcachedRecordStore({ client });
     try {
       await store.set('frozen', { a: 1 }, 60_000);
-      server.signal('SIGSTOP');
+      await server.freeze();
       await expect(store.get('frozen')).rejects.toBeInstanceOf(StoreUnavailableError);
       server.signal('SIGCONT');
       // The store recovers once memcached answers again; on a busy machine that can take longer than one 200 ms attempt.
