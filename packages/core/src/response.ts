@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { currentContext } from './context.js';
 import { serializeCookie, type CookieOptions } from './cookies.js';
 import { STATUS_NAMES } from './errors.js';
 import { HeaderMap, type HeadersInit } from './header-map.js';
@@ -74,10 +75,13 @@ export class Response {
 
   /**
    * Add a Set-Cookie header. Defaults follow Werkzeug (`path: '/'`, not HttpOnly,
-   * no SameSite); the session cookie has its own safer defaults.
+   * no SameSite); the session cookie has its own safer defaults. A header over
+   * `maxSize` warns: by default the `MAX_COOKIE_SIZE` of the app handling the
+   * request (Flask's `Response.max_cookie_size`), else 4093.
    */
   setCookie(name: string, value = '', options: CookieOptions = {}): this {
-    this.headers.append('Set-Cookie', serializeCookie(name, value, { path: '/', ...options }));
+    const maxSize = options.maxSize ?? currentContext()?.app.config.MAX_COOKIE_SIZE;
+    this.headers.append('Set-Cookie', serializeCookie(name, value, { path: '/', ...options, ...(maxSize === undefined ? {} : { maxSize }) }));
     return this;
   }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { durationToSeconds, parseCookieHeader, serializeCookie, unquoteCookieValue } from '../src/cookies.js';
+import { App, Response } from '../src/index.js';
 
 // Expected strings were produced by Werkzeug 3.1's dump_cookie / parse_cookie.
 describe('serializeCookie', () => {
@@ -150,5 +151,39 @@ describe('parseCookieHeader', () => {
   it('leaves a bare value alone when unquoting', () => {
     expect(unquoteCookieValue('abc')).toBe('abc');
     expect(unquoteCookieValue('"a\\\\b"')).toBe('a\\b');
+  });
+});
+
+describe("response.setCookie and the app's MAX_COOKIE_SIZE (Flask's Response.max_cookie_size)", () => {
+  /** The cookie-size warnings emitted while `fn` runs. */
+  async function warningsDuring(fn: () => Promise<unknown>): Promise<string[]> {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      await fn();
+      return warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('cookie is too large'));
+    } finally {
+      warn.mockRestore();
+    }
+  }
+
+  function appWith(maxCookieSize: number): App {
+    const app = new App({ config: { MAX_COOKIE_SIZE: maxCookieSize } });
+    app.get('/', function set() {
+      return new Response('ok').setCookie('prefs', 'x'.repeat(200));
+    });
+    return app;
+  }
+
+  it('warns above the limit the app configured, and not at all with 0', async () => {
+    expect(await warningsDuring(() => appWith(100).testClient().get('/'))).toEqual([expect.stringContaining('the limit is 100 bytes')]);
+    expect(await warningsDuring(() => appWith(0).testClient().get('/'))).toEqual([]);
+    expect(await warningsDuring(() => appWith(4093).testClient().get('/'))).toEqual([]);
+  });
+
+  it('uses 4093 outside a request, and an explicit maxSize over the config', async () => {
+    expect(await warningsDuring(async () => new Response('').setCookie('big', 'x'.repeat(5000)))).toHaveLength(1);
+    const app = appWith(100);
+    app.get('/explicit', () => new Response('ok').setCookie('prefs', 'x'.repeat(200), { maxSize: 1000 }));
+    expect(await warningsDuring(() => app.testClient().get('/explicit'))).toEqual([]);
   });
 });
