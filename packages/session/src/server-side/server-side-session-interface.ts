@@ -19,6 +19,7 @@ import { capAtAbsoluteLimit, changesWithCreatedAt, openWithinAbsoluteLifetime, s
 import type { SessionHealth } from '../session-health.js';
 import { recordRevocation } from '../record-revocation.js';
 import { SessionInterface } from '../session-interface.js';
+import { isVoidedBinding } from '../user-binding.js';
 import { SessionObserver } from '../session-observer.js';
 import { PERMANENT_KEY } from '../session.js';
 import type { Signer } from '../signer.js';
@@ -84,14 +85,16 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
   }
 
   /**
-   * The stored session, or, past SESSION_ABSOLUTE_LIFETIME, a new one. The
-   * expired record is destroyed here rather than left to expire: its TTL was
-   * cut to the limit, but a record saved before the limit was lowered, or in a
-   * store that expires nothing by itself, would otherwise linger.
+   * The stored session, or a new one in place of a session past
+   * SESSION_ABSOLUTE_LIFETIME or bound to a user before their
+   * SESSION_VALID_AFTER. That record is destroyed here rather than left to
+   * expire: its TTL was cut to the limit, but a record saved before the limit
+   * was lowered, or in a store that expires nothing by itself, would otherwise
+   * linger (its index entry is pruned when the user's sessions are listed).
    */
   private openStored(app: App, sid: string, stored: SessionData): ServerSideSession | Promise<ServerSideSession> {
     const opened = openWithinAbsoluteLifetime(app, stored);
-    if (opened === null) {
+    if (opened === null || isVoidedBinding(app, opened.data)) {
       return this.store.destroy(sid).then(
         () => this.newSession(app),
         (err: unknown) => {

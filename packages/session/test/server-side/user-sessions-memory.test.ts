@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { session, sessionRevoked, sessions, type SessionEvent } from '../../src/index.js';
 import { MemoryStore, serverSession, ServerSideSessionInterface } from '../../src/server-side/index.js';
 import { quietApp } from '../helpers.js';
+import { sidOf } from './app.js';
 import { runUserSessionsSuite } from './user-sessions-suite.js';
 
 runUserSessionsSuite('MemoryStore', async () => ({ type: 'memory', configure() {} }), { sharedAcrossApps: false });
@@ -79,5 +80,44 @@ describe('revocation reports itself (sessionRevoked, for audit logs)', () => {
     } finally {
       sessionRevoked.disconnect(receiver, app);
     }
+  });
+});
+
+describe('SESSION_VALID_AFTER on server-side sessions', () => {
+  it('voids the sessions bound before the instant, deleting their records; later ones and unbound ones stay', async () => {
+    const changedAt = new Map<string, number>();
+    const app = quietApp({ config: { SECRET_KEY: 'k', SESSION_TYPE: 'memory' } });
+    app.config.SESSION_VALID_AFTER = (userId) => changedAt.get(userId) ?? null;
+    const si = sessions(app) as ServerSideSessionInterface;
+    app.post('/sign-in', function signIn() {
+      session.set('username', 'ada');
+      session.bindUser('ada');
+      return 'ok';
+    });
+    app.post('/anonymous', function anonymous() {
+      session.set('theme', 'dark');
+      return 'ok';
+    });
+    app.post('/change-password', function changePassword() {
+      changedAt.set('ada', session.bindUser('ada').at);
+      return 'changed';
+    });
+    app.get('/', () => String(session.get('username') ?? session.get('theme') ?? 'nobody'));
+
+    const laptop = app.testClient();
+    const phone = app.testClient();
+    const visitor = app.testClient();
+    await laptop.post('/sign-in');
+    await phone.post('/sign-in');
+    await visitor.post('/anonymous');
+    const store = si.store as MemoryStore;
+    const phoneSid = sidOf(phone)!;
+    expect(await store.get(phoneSid)).not.toBeNull();
+
+    await laptop.post('/change-password');
+    expect((await phone.get('/')).text).toBe('nobody');
+    expect(await store.get(phoneSid)).toBeNull(); // the record is gone, not just unused
+    expect((await laptop.get('/')).text).toBe('ada'); // rebound at the change: after the instant
+    expect((await visitor.get('/')).text).toBe('dark'); // never bound: never void
   });
 });
