@@ -12,7 +12,7 @@
 import type { App } from '@micro/core';
 import type { Session } from './session.js';
 import { nowSeconds } from './signer.js';
-import type { SessionChanges } from './stores/store.js';
+import { setOwn, type SessionChanges } from './stores/store.js';
 
 /** Where the creation time is kept in a cookie payload or a stored record (reserved while the key is set). */
 export const CREATED_KEY = '_created';
@@ -70,7 +70,7 @@ export function changesWithCreatedAt(app: App, session: Session<object>, changes
   if (session.createdAt === undefined || absoluteLifetime(app) === null) return changes;
   if (!stamped && !Object.hasOwn(changes.set, CREATED_KEY) && !changes.delete.includes(CREATED_KEY)) return changes;
   const set = { ...changes.set };
-  Object.defineProperty(set, CREATED_KEY, { value: session.createdAt, enumerable: true, writable: true, configurable: true });
+  setOwn(set, CREATED_KEY, session.createdAt);
   return { set, delete: changes.delete.filter((key) => key !== CREATED_KEY) };
 }
 
