@@ -42,18 +42,12 @@ describe.skipIf(!redis.available)('SESSION_TYPE redis without a client', () => {
   }
 
   /**
-   * Clients on `db` once none are left, or after 2 s. Redis frees a client that
-   * sent QUIT after writing the reply, so a CLIENT LIST right after `close()`
-   * resolved may still show it for a moment.
+   * Wait until no client is left on `db`. Redis frees a client that sent QUIT
+   * after writing the reply, so a CLIENT LIST right after `close()` resolved
+   * may still show it for a moment.
    */
-  async function clientsLeftOn(db: number): Promise<number> {
-    const deadline = Date.now() + 2000;
-    let n = await clientsOn(db);
-    while (n > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setImmediate(resolve));
-      n = await clientsOn(db);
-    }
-    return n;
+  async function expectNoClientsOn(db: number): Promise<void> {
+    await vi.waitFor(async () => expect(await clientsOn(db)).toBe(0), { timeout: 5_000, interval: 10 });
   }
 
   it("SESSION_TYPE='redis' alone connects to REDIS_URL or redis://127.0.0.1:6379, logs in and reads the session back", async () => {
@@ -83,7 +77,7 @@ describe.skipIf(!redis.available)('SESSION_TYPE redis without a client', () => {
     expect(await (await fetch(`${server.url}/`, { headers: { cookie } })).text()).toBe('bob');
     expect(await clientsOn(13)).toBe(1);
     await server.close();
-    expect(await clientsLeftOn(13)).toBe(0);
+    await expectNoClientsOn(13);
   });
 
   it('SIGTERM closes the server and then the connection, before the process exits', async () => {
@@ -101,7 +95,7 @@ describe.skipIf(!redis.available)('SESSION_TYPE redis without a client', () => {
     process.emit('SIGTERM', 'SIGTERM');
     await exited;
     expect(server.server.listening).toBe(false);
-    expect(await clientsLeftOn(12)).toBe(0);
+    await expectNoClientsOn(12);
     vi.restoreAllMocks();
   });
 
@@ -134,7 +128,7 @@ describe.skipIf(!redis.available)('SESSION_TYPE redis without a client', () => {
     expect((await c.get('/')).text).toBe('carol');
     expect(await clientsOn(14)).toBe(1);
     await app.close();
-    expect(await clientsLeftOn(14)).toBe(0);
+    await expectNoClientsOn(14);
   });
 
   it('a client passed in still wins, and is left open', async () => {
