@@ -30,7 +30,7 @@ export interface SessionEvent {
   remoteAddr: string | null;
   /** Its User-Agent header, when there was one. */
   userAgent: string | null;
-  /** sessionDestroyed: 'destroy' (`session.destroy()`, logout) or 'emptied' (every key removed). sessionRevoked: the caller's reason. */
+  /** sessionDestroyed: 'destroy' (`session.destroy()`, logout), 'emptied' (every key removed), or, for a stored session found unusable when opened and deleted, 'absolute-lifetime' (past SESSION_ABSOLUTE_LIFETIME) or 'valid-after' (bound before its user's SESSION_VALID_AFTER). sessionRevoked: the caller's reason. */
   reason?: string;
   /** sessionRevoked: how many sessions were revoked. */
   count?: number;

@@ -20,6 +20,7 @@ import type { SessionHealth } from '../session-health.js';
 import { recordRevocation } from '../record-revocation.js';
 import { SessionInterface } from '../session-interface.js';
 import { isVoidedBinding } from '../user-binding.js';
+import { emitSessionEvent } from '../session-events.js';
 import { SessionObserver } from '../session-observer.js';
 import { PERMANENT_KEY } from '../session.js';
 import type { Signer } from '../signer.js';
@@ -95,8 +96,13 @@ export class ServerSideSessionInterface extends SessionInterface<ServerSideSessi
   private openStored(app: App, sid: string, stored: SessionData): ServerSideSession | Promise<ServerSideSession> {
     const opened = openWithinAbsoluteLifetime(app, stored);
     if (opened === null || isVoidedBinding(app, opened.data)) {
+      const reason = opened === null ? 'absolute-lifetime' : 'valid-after';
       return this.store.destroy(sid).then(
-        () => this.newSession(app),
+        () => {
+          // An audit log sees every end of a session, not only the ones a request asked for.
+          emitSessionEvent(app, 'sessionDestroyed', { store: this.store.name, sid, reason });
+          return this.newSession(app);
+        },
         (err: unknown) => {
           throw this.storeFailed(app, err);
         },

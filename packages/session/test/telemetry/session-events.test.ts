@@ -5,7 +5,7 @@
  */
 import type { App } from '@micro/core';
 import { request } from '@micro/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   recordRevocation,
   session,
@@ -66,6 +66,14 @@ function eventApp(type: string): App & { logs: Record<string, string[]> } {
     session.set('k', 'v');
     return 'ok';
   });
+  app.post('/bind', function bind() {
+    session.set('k', 'v');
+    session.bindUser('alice');
+    return 'ok';
+  });
+  app.get('/read', function read() {
+    return String(session.get('k') ?? 'none');
+  });
   return app;
 }
 
@@ -120,6 +128,40 @@ describe('server-side session events', () => {
       ['sessionCreated', sessionIdHash(second), undefined],
       ['sessionDestroyed', sessionIdHash(second), 'emptied'],
     ]);
+  });
+
+  it('a stored session deleted when opened, past SESSION_ABSOLUTE_LIFETIME or voided by SESSION_VALID_AFTER, is destroyed with that reason', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 1) });
+    try {
+      const app = eventApp('memory');
+      app.config.SESSION_ABSOLUTE_LIFETIME = 3600;
+      let passwordChangedAt: Date | null = null;
+      app.config.SESSION_VALID_AFTER = () => passwordChangedAt;
+      const events = record(app);
+
+      const expiring = app.testClient();
+      await expiring.post('/set');
+      const expired = sidIn(expiring.cookies.get('session')!);
+      // A record past its limit usually expires in the store first (its TTL is capped at the limit):
+      // lowering the limit leaves one that is still stored, and deleted when opened.
+      app.config.SESSION_ABSOLUTE_LIFETIME = 60;
+      vi.setSystemTime(Date.now() + 61_000);
+      expect((await expiring.get('/read')).text).toBe('none');
+
+      const voided = app.testClient();
+      await voided.post('/bind');
+      const bound = sidIn(voided.cookies.get('session')!);
+      vi.setSystemTime(Date.now() + 1_000);
+      passwordChangedAt = new Date();
+      expect((await voided.get('/read')).text).toBe('none');
+
+      expect(events.filter((e) => e.name === 'sessionDestroyed').map((e) => [e.sessionIdHash, e.reason, e.store])).toEqual([
+        [sessionIdHash(expired), 'absolute-lifetime', 'memory'],
+        [sessionIdHash(bound), 'valid-after', 'memory'],
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('uses the store as given when no OpenTelemetry SDK is registered', () => {
