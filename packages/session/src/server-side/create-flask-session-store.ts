@@ -18,6 +18,7 @@ import { openMongo, openRedis, openSql, DEFAULT_MEMCACHED_SERVERS } from './conn
 import { opened, passed } from './create-store.js';
 import type { DriverLoader } from './driver-loader.js';
 import type { ServerSideSessionType } from './server-side-config.js';
+import { storeTimeoutMs } from './outage-config.js';
 
 /** Where Flask-Session keeps session files when SESSION_FILE_DIR is null: `./flask_session`. */
 export const FLASK_SESSION_FILE_DIR = 'flask_session';
@@ -25,6 +26,7 @@ export const FLASK_SESSION_FILE_DIR = 'flask_session';
 export function createFlaskSessionStore(type: ServerSideSessionType, app: App, loader: DriverLoader): SessionStore {
   const c = app.config;
   const prefix = c.SESSION_KEY_PREFIX;
+  const timeout = storeTimeoutMs(app);
   const onUnreadable = (store: string, reason?: string) =>
     app.logger.warn(
       `[session] a record in the '${store}' store is not a Flask-Session record micro reads${reason ? ` (${reason})` : ''}; ` +
@@ -32,7 +34,7 @@ export function createFlaskSessionStore(type: ServerSideSessionType, app: App, l
     );
   switch (type) {
     case 'redis': {
-      const build = (client: NodeRedisRecordClientLike | IORedisRecordClientLike) => new RedisRecordStore({ client, prefix, onUnreadable });
+      const build = (client: NodeRedisRecordClientLike | IORedisRecordClientLike) => new RedisRecordStore({ client, prefix, onUnreadable, commandTimeoutMs: timeout });
       const client = passed(app, 'SESSION_REDIS', 'pass a connected node-redis or ioredis client.');
       // Every client SESSION_REDIS accepts (node-redis, ioredis, their cluster clients) has the commands this store sends.
       return client ? build(client as unknown as NodeRedisRecordClientLike | IORedisRecordClientLike) : opened(app, 'SESSION_REDIS_URL', () => openRedis(app, build, loader));
@@ -54,12 +56,12 @@ export function createFlaskSessionStore(type: ServerSideSessionType, app: App, l
         );
       }
       const [host, port] = splitHostPort(servers[0]!);
-      const store = new MemcachedRecordStore({ client: new MemcachedTextClient({ host, port }), prefix, onUnreadable });
+      const store = new MemcachedRecordStore({ client: new MemcachedTextClient({ host, port, timeoutMs: timeout }), prefix, onUnreadable });
       app.onClose(() => store.close());
       return store;
     }
     case 'sql': {
-      const build = (knex: FlaskKnexLike) => new SqlRecordStore({ knex, table: c.SESSION_SQL_TABLE, prefix, onUnreadable });
+      const build = (knex: FlaskKnexLike) => new SqlRecordStore({ knex, table: c.SESSION_SQL_TABLE, prefix, onUnreadable, queryTimeoutMs: timeout });
       const knex = passed(app, 'SESSION_SQL', 'pass a knex instance.');
       return knex ? build(knex as unknown as FlaskKnexLike) : opened(app, 'SESSION_SQL_URL', () => openSql(app, build, loader));
     }
@@ -69,6 +71,7 @@ export function createFlaskSessionStore(type: ServerSideSessionType, app: App, l
           collection: client.db(c.SESSION_MONGODB_DB).collection(c.SESSION_MONGODB_COLLECT) as unknown as FlaskMongoCollectionLike,
           prefix,
           onUnreadable,
+          operationTimeoutMs: timeout,
         });
       const client = passed(app, 'SESSION_MONGODB', 'pass a connected MongoClient.');
       return client ? build(client) : opened(app, 'SESSION_MONGODB_URL', () => openMongo(app, build, loader));

@@ -20,6 +20,7 @@ import { defaultDriverLoader, type DriverLoader } from './driver-loader.js';
 import type { OpenedStore } from './opened-store.js';
 import { PrefixedStore } from './prefixed-store.js';
 import { createFlaskSessionStore } from './create-flask-session-store.js';
+import { storeTimeoutMs } from './outage-config.js';
 import { checkServerSideKey, SERVER_SIDE_SESSION_TYPES, type ServerSideSessionType } from './server-side-config.js';
 
 /** Where filesystem sessions go when SESSION_FILE_DIR is null (Flask-Session: `./flask_session`). */
@@ -39,6 +40,7 @@ export function createStore(type: ServerSideSessionType, app: App, loader: Drive
   if (c.SESSION_RECORD_FORMAT === 'flask-session') return createFlaskSessionStore(type, app, loader);
   const serializer = serializerFor(app);
   const prefix = c.SESSION_KEY_PREFIX;
+  const timeout = storeTimeoutMs(app);
   switch (type) {
     case 'memory':
       return new MemoryStore({
@@ -48,24 +50,24 @@ export function createStore(type: ServerSideSessionType, app: App, loader: Drive
         maxRecordBytes: c.SESSION_MEMORY_MAX_RECORD_BYTES,
       });
     case 'redis': {
-      const build = (client: RedisClient) => new RedisStore({ client, prefix, serializer });
+      const build = (client: RedisClient) => new RedisStore({ client, prefix, serializer, commandTimeoutMs: timeout });
       const client = passed(app, 'SESSION_REDIS', REDIS_HOWTO);
       return client ? build(client) : opened(app, 'SESSION_REDIS_URL', () => openRedis(app, build, loader));
     }
     case 'memcached': {
-      const build = (client: MemcachedClient) => new MemcachedStore({ client, prefix, serializer });
+      const build = (client: MemcachedClient) => new MemcachedStore({ client, prefix, serializer, commandTimeoutMs: timeout });
       const client = passed(app, 'SESSION_MEMCACHED', MEMCACHED_HOWTO);
       return client ? build(client) : opened(app, 'SESSION_MEMCACHED_SERVERS', () => openMemcached(app, build, loader));
     }
     case 'sql': {
       const onWarning = (message: string) => app.logger.warn(message);
-      const build = (knex: Knex) => prefixed(new SqlStore({ knex, table: c.SESSION_SQL_TABLE, serializer, onWarning }), prefix);
+      const build = (knex: Knex) => prefixed(new SqlStore({ knex, table: c.SESSION_SQL_TABLE, serializer, onWarning, queryTimeoutMs: timeout }), prefix);
       const knex = passed(app, 'SESSION_SQL', SQL_HOWTO);
       return knex ? build(knex) : opened(app, 'SESSION_SQL_URL', () => openSql(app, build, loader));
     }
     case 'mongodb': {
       const build = (client: MongoClient) =>
-        prefixed(new MongoStore({ collection: client.db(c.SESSION_MONGODB_DB).collection(c.SESSION_MONGODB_COLLECT), serializer }), prefix);
+        prefixed(new MongoStore({ collection: client.db(c.SESSION_MONGODB_DB).collection(c.SESSION_MONGODB_COLLECT), serializer, operationTimeoutMs: timeout }), prefix);
       const client = passed(app, 'SESSION_MONGODB', MONGODB_HOWTO);
       return client ? build(client) : opened(app, 'SESSION_MONGODB_URL', () => openMongo(app, build, loader));
     }

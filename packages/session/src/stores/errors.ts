@@ -42,6 +42,9 @@ export class StoreConflictError extends Error {
  * One timer and one promise per command (no Promise.race, no AbortSignal): this
  * runs on every request of a server-side session.
  */
+/** How long a store waits for its server before it counts the call as an outage (SESSION_STORE_TIMEOUT's default). */
+export const DEFAULT_STORE_TIMEOUT_MS = 2000;
+
 export function withTimeout<T>(store: string, ms: number, promise: Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new StoreUnavailableError(store, `no answer within ${ms} ms`)), ms);

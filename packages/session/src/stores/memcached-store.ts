@@ -3,7 +3,7 @@ import type { SessionChanges, SessionData, SessionStore } from './store.js';
 import { assertTtl, mergeChanges } from './store.js';
 import type { Serializer } from './serializers.js';
 import { jsonSerializer } from './serializers.js';
-import { StoreConflictError, StoreUnavailableError, withTimeout } from './errors.js';
+import { DEFAULT_STORE_TIMEOUT_MS, StoreConflictError, StoreUnavailableError, withTimeout } from './errors.js';
 import { retryDelay } from './retry-delay.js';
 import { recordConflictMerged } from '../telemetry/session-telemetry.js';
 
@@ -65,7 +65,7 @@ export class MemcachedStore implements SessionStore {
     this.prefix = options.prefix ?? 'session:';
     if (/\s/.test(this.prefix)) throw new TypeError('MemcachedStore prefix must not contain whitespace (memcached keys cannot).');
     this.serializer = options.serializer ?? jsonSerializer;
-    this.timeoutMs = options.commandTimeoutMs ?? 2000;
+    this.timeoutMs = options.commandTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     this.maxRetries = options.maxRetries ?? 100;
     this.now = options.now ?? Date.now;
   }

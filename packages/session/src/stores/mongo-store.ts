@@ -4,7 +4,7 @@ import type { Clock, SessionChanges, SessionData, SessionStore } from './store.j
 import { assertTtl, setOwn } from './store.js';
 import type { Serializer } from './serializers.js';
 import { jsonSerializer } from './serializers.js';
-import { StoreConflictError, StoreUnavailableError, withTimeout } from './errors.js';
+import { DEFAULT_STORE_TIMEOUT_MS, StoreConflictError, StoreUnavailableError, withTimeout } from './errors.js';
 import { retryDelay } from './retry-delay.js';
 import { recordConflictMerged } from '../telemetry/session-telemetry.js';
 
@@ -90,7 +90,7 @@ export class MongoStore implements SessionStore {
     this.createIndexes = options.createIndexes ?? true;
     this.serializer = options.serializer ?? jsonSerializer;
     this.now = options.now ?? Date.now;
-    this.timeoutMs = options.operationTimeoutMs ?? 2000;
+    this.timeoutMs = options.operationTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     this.maxRetries = options.maxRetries ?? 20;
   }
 

@@ -2,7 +2,7 @@ import type { SessionChanges, SessionData, SessionStore } from './store.js';
 import { assertTtl, setOwn } from './store.js';
 import type { Serializer } from './serializers.js';
 import { jsonSerializer, toBytes } from './serializers.js';
-import { StoreUnavailableError, withTimeout } from './errors.js';
+import { DEFAULT_STORE_TIMEOUT_MS, StoreUnavailableError, withTimeout } from './errors.js';
 
 /*
  * Layout: one Redis HASH per session at `prefix + id`, one field per top-level
@@ -116,7 +116,7 @@ export class RedisStore implements SessionStore {
     this.client = options.client;
     this.prefix = options.prefix ?? 'session:';
     this.serializer = options.serializer ?? jsonSerializer;
-    this.timeoutMs = options.commandTimeoutMs ?? 2000;
+    this.timeoutMs = options.commandTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     this.failFast = options.failFast ?? true;
     this.commands = isNodeRedis(this.client) ? nodeRedisCommands(this.client) : undefined;
   }

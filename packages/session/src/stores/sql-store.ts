@@ -4,7 +4,7 @@ import type { Clock, SessionChanges, SessionData, SessionStore } from './store.j
 import { assertTtl, mergeChanges } from './store.js';
 import type { Serializer } from './serializers.js';
 import { jsonSerializer, toText } from './serializers.js';
-import { StoreConflictError, StoreUnavailableError, withTimeout } from './errors.js';
+import { DEFAULT_STORE_TIMEOUT_MS, StoreConflictError, StoreUnavailableError, withTimeout } from './errors.js';
 import { retryDelay } from './retry-delay.js';
 import { logSafeReason } from './log-safe-reason.js';
 import { checkSqliteBusyTimeout, isSqliteBusy } from './sqlite-busy.js';
@@ -62,7 +62,7 @@ export class SqlStore implements SessionStore {
     this.createTable = options.createTable ?? true;
     this.serializer = options.serializer ?? jsonSerializer;
     this.now = options.now ?? Date.now;
-    this.timeoutMs = options.queryTimeoutMs ?? 2000;
+    this.timeoutMs = options.queryTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     this.maxRetries = options.maxRetries ?? 100;
     this.dialect = dialectOf(this.knex);
     this.name = `sql:${this.dialect}`;

@@ -1,6 +1,6 @@
 /**
- * The outage keys (SESSION_BREAKER_THRESHOLD, SESSION_BREAKER_COOLDOWN,
- * SESSION_OUTAGE_READONLY): defaults, checks, the environment, what
+ * The outage keys (SESSION_STORE_TIMEOUT, SESSION_BREAKER_THRESHOLD,
+ * SESSION_BREAKER_COOLDOWN, SESSION_OUTAGE_READONLY): defaults, checks, the environment, what
  * `sessions(app)` builds from them, and `health()` of every interface.
  */
 import { App, Config, DEFAULT_CONFIG, type Request, type Response, type SessionInterface as CoreSessionInterface } from '@micro/core';
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { CircuitBreakerStore, MemoryStore, ServerSideSessionInterface, StoreUnavailableError } from '../../src/server-side/index.js';
+import { DEFAULT_STORE_TIMEOUT_MS } from '../../src/stores/errors.js';
 import { quietApp } from '../helpers.js';
 
 function installed(config: Record<string, unknown>): ServerSideSessionInterface {
@@ -43,7 +44,14 @@ describe('store outage config', () => {
     expect(installed({ SESSION_TYPE: 'memory' }).store).toBeInstanceOf(MemoryStore);
   });
 
+  it('SESSION_STORE_TIMEOUT defaults to 2 s, the stores\' own default', () => {
+    expect(DEFAULT_CONFIG.SESSION_STORE_TIMEOUT).toBe(2);
+    expect(DEFAULT_STORE_TIMEOUT_MS).toBe(2000);
+  });
+
   it.each([
+    ['SESSION_STORE_TIMEOUT', 0, 'a number of seconds > 0'],
+    ['SESSION_STORE_TIMEOUT', '2', 'a number of seconds > 0'],
     ['SESSION_BREAKER_THRESHOLD', -1, 'a whole number ≥ 0 (0 turns the breaker off)'],
     ['SESSION_BREAKER_THRESHOLD', 2.5, 'a whole number ≥ 0'],
     ['SESSION_BREAKER_COOLDOWN', 0, 'a number of seconds > 0'],
@@ -58,8 +66,9 @@ describe('store outage config', () => {
       MICRO_SESSION_BREAKER_THRESHOLD: '10',
       MICRO_SESSION_BREAKER_COOLDOWN: '2.5',
       MICRO_SESSION_OUTAGE_READONLY: 'true',
+      MICRO_SESSION_STORE_TIMEOUT: '0.5',
     });
-    expect([config.SESSION_BREAKER_THRESHOLD, config.SESSION_BREAKER_COOLDOWN, config.SESSION_OUTAGE_READONLY]).toEqual([10, 2.5, true]);
+    expect([config.SESSION_BREAKER_THRESHOLD, config.SESSION_BREAKER_COOLDOWN, config.SESSION_OUTAGE_READONLY, config.SESSION_STORE_TIMEOUT]).toEqual([10, 2.5, true, 0.5]);
   });
 });
 

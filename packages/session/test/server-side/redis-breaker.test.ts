@@ -251,6 +251,27 @@ describe.skipIf(!binary.available)('server-side sessions while Redis hangs (real
     }
   });
 
+  it('SESSION_STORE_TIMEOUT is how long a store built from the config waits for a hung Redis', async () => {
+    const app = serverSideApp(
+      (a) => {
+        a.config.SESSION_TYPE = 'redis';
+        a.config.SESSION_REDIS = client;
+      },
+      { SESSION_KEY_PREFIX: `timeout-${uniqueSuffix()}:`, SESSION_STORE_TIMEOUT: 0.25 },
+    );
+    const c = app.testClient();
+    await login(c);
+    await server.freeze();
+    try {
+      const before = app.logs.error.length;
+      expect503(await c.get('/'), '1');
+      expect(app.logs.error.slice(before)).toEqual([expect.stringContaining("Session store 'redis' is unavailable: no answer within 250 ms.")]);
+    } finally {
+      server.signal('SIGCONT');
+    }
+    expect((await c.get('/')).text).toBe('alice');
+  });
+
   it('sessions(app) puts the Redis store behind a breaker built from the config', () => {
     const app = serverSideApp((a) => {
       a.config.SESSION_TYPE = 'redis';

@@ -41,12 +41,12 @@ afterEach(async () => {
 });
 
 /** An app on a fresh SQLite file from SESSION_SQL_URL, a route without a session, and a second connection to lock the file. */
-async function lockedApp() {
+async function lockedApp(config: Record<string, unknown> = {}) {
   const file = join(dir, `s${n++}.db`);
   const app = serverSideApp((a) => {
     a.config.SESSION_TYPE = 'sql';
     a.config.SESSION_SQL_URL = `sqlite:///${file}`; // absolute: sqlite:////tmp/…
-  });
+  }, config);
   app.get('/hello', function hello() {
     return 'hello';
   });
@@ -121,7 +121,8 @@ describe('a locked SQLite database (SESSION_SQL_URL sqlite:///)', () => {
   });
 
   it('answers 503 with one value-free log line when the lock outlasts the store timeout, and never stalls the process', async () => {
-    const { app, client, sid, locker } = await lockedApp();
+    // SESSION_STORE_TIMEOUT bounds the wait for the lock (default 2 s).
+    const { app, client, sid, locker } = await lockedApp({ SESSION_STORE_TIMEOUT: 0.5 });
     app.post('/lock-then-write', async function lockThenWrite() {
       await locker.raw('BEGIN EXCLUSIVE'); // taken between opening the session and saving it
       session.set('secret', 'secret-value');
@@ -152,8 +153,8 @@ describe('a locked SQLite database (SESSION_SQL_URL sqlite:///)', () => {
     for (const leak of leaks) expect(lines[0]).not.toMatch(leak);
     await locker.raw('ROLLBACK');
 
-    // Each request waited out the store timeout (2 s) on the event loop, not by blocking it: over those
-    // 4 s a 10 ms timer ran many times (blocked: about never), and no single stall came near 5 s.
+    // Each request waited out the store timeout (0.5 s) on the event loop, not by blocking it: over that
+    // second a 10 ms timer ran many times (blocked: about never), and no single stall came near 5 s.
     const { ticks, longestStallMs } = loop.stop();
     expect(ticks).toBeGreaterThan(20);
     expect(longestStallMs).toBeLessThan(STALL_BOUND_MS);

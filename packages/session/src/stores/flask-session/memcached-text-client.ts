@@ -11,7 +11,7 @@
  * refused before it is buffered.
  */
 import { createConnection, type Socket } from 'node:net';
-import { StoreUnavailableError } from '../errors.js';
+import { DEFAULT_STORE_TIMEOUT_MS, StoreUnavailableError } from '../errors.js';
 
 export interface MemcachedTextClientOptions {
   host: string;
@@ -58,7 +58,7 @@ export class MemcachedTextClient {
   private closed = false;
 
   constructor(private readonly options: MemcachedTextClientOptions) {
-    this.timeoutMs = options.timeoutMs ?? 2000;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     this.maxValueBytes = options.maxValueBytes ?? 1024 * 1024;
   }
 

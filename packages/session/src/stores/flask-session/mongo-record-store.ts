@@ -8,7 +8,7 @@
  * no match means another writer got in between, so read and merge again. Like
  * Flask-Session, there is no unique index on `id`.
  */
-import { StoreConflictError } from '../errors.js';
+import { DEFAULT_STORE_TIMEOUT_MS, StoreConflictError } from '../errors.js';
 import { runMongoOp } from '../mongo-store.js';
 import { retryDelay } from '../retry-delay.js';
 import type { Clock, SessionChanges, SessionData, SessionStore } from '../store.js';
@@ -58,7 +58,7 @@ export class MongoRecordStore implements SessionStore {
     this.prefix = options.prefix ?? 'session:';
     this.createIndexes = options.createIndexes ?? true;
     this.now = options.now ?? Date.now;
-    this.timeoutMs = options.operationTimeoutMs ?? 2000;
+    this.timeoutMs = options.operationTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     this.maxRetries = options.maxRetries ?? 20;
     this.onUnreadable = options.onUnreadable ?? (() => {});
   }

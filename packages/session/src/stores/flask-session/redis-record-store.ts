@@ -10,7 +10,7 @@
  * by micro. The reverse cannot be helped: Flask writes the record it read at the
  * start of its request, so a micro change made meanwhile is overwritten.
  */
-import { StoreConflictError, StoreUnavailableError, withTimeout } from '../errors.js';
+import { DEFAULT_STORE_TIMEOUT_MS, StoreConflictError, StoreUnavailableError, withTimeout } from '../errors.js';
 import { replyError, TRANSIENT_REPLY } from '../redis-store.js';
 import { retryDelay } from '../retry-delay.js';
 import type { SessionChanges, SessionData, SessionStore } from '../store.js';
@@ -83,7 +83,7 @@ export class RedisRecordStore implements SessionStore {
     this.client = options.client;
     this.commands = isNodeRedis(this.client) ? this.client.withTypeMapping({ [RESP_BLOB_STRING]: Buffer }) : undefined;
     this.prefix = options.prefix ?? 'session:';
-    this.timeoutMs = options.commandTimeoutMs ?? 2000;
+    this.timeoutMs = options.commandTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     this.maxRetries = options.maxRetries ?? 100;
     this.onUnreadable = options.onUnreadable ?? (() => {});
   }

@@ -14,7 +14,7 @@
  * got in between, so read and merge again. Flask-Session's own save is a plain
  * read-then-write, so a micro change made during a Flask request is overwritten by it.
  */
-import { StoreConflictError, StoreUnavailableError, withTimeout } from '../errors.js';
+import { DEFAULT_STORE_TIMEOUT_MS, StoreConflictError, StoreUnavailableError, withTimeout } from '../errors.js';
 import { retryDelay } from '../retry-delay.js';
 import { createTableIfMissing, dialectOf, isConnectionError, isUniqueViolation } from '../sql-store.js';
 import type { Clock, SessionChanges, SessionData, SessionStore } from '../store.js';
@@ -70,7 +70,7 @@ export class SqlRecordStore implements SessionStore {
     this.prefix = options.prefix ?? 'session:';
     this.createTable = options.createTable ?? true;
     this.now = options.now ?? Date.now;
-    this.timeoutMs = options.queryTimeoutMs ?? 2000;
+    this.timeoutMs = options.queryTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     this.maxRetries = options.maxRetries ?? 100;
     this.onUnreadable = options.onUnreadable ?? (() => {});
     this.name = `sql:${dialectOf(this.knex as unknown as KnexLike)}`;
