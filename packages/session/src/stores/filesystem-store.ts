@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, SessionChanges, SessionData, SessionStore } from './store.js';
 import { assertTtl, mergeChanges } from './store.js';
 import type { Serializer } from './serializers.js';
 import { jsonSerializer, toBytes } from './serializers.js';
 import { StoreConflictError, StoreUnavailableError } from './errors.js';
+import { writeFileAtomically } from './atomic-write.js';
 import { FileLocks, LazyDir } from './file-lock.js';
 import { logSafeReason } from './log-safe-reason.js';
 
@@ -150,16 +151,8 @@ export class FileSystemStore implements SessionStore {
     const isNew = !(await exists(file));
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      const handle = await open(temp, 'wx', this.mode);
-      try {
-        await handle.writeFile(Buffer.concat([Buffer.from(`${MAGIC} ${expiresAt}\n`, 'latin1'), body]));
-        await handle.sync(); // the rename must not publish a file whose bytes are still in flight
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, file);
+      await writeFileAtomically(file, temp, Buffer.concat([Buffer.from(`${MAGIC} ${expiresAt}\n`, 'latin1'), body]), this.mode);
     } catch (err) {
-      await unlink(temp).catch(() => {});
       throw this.unavailable(err);
     }
     if (isNew && this.threshold > 0) await this.prune();

@@ -16,7 +16,7 @@
  * Flask replaced after micro read it. Whole-record last writer wins between the two.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreUnavailableError } from '../errors.js';
 import type { Clock, SessionChanges, SessionData, SessionStore } from '../store.js';
@@ -32,6 +32,7 @@ import {
   sessionOf,
   type CachelibHash,
 } from './cachelib-file.js';
+import { writeFileAtomically } from '../atomic-write.js';
 import { FileLocks, LazyDir } from '../file-lock.js';
 import { PickleError } from './pickle.js';
 
@@ -202,16 +203,8 @@ export class CachelibFileStore implements SessionStore {
     await this.lazyDir.ensure();
     const temp = join(this.dir, `tmp${randomBytes(6).toString('hex')}${CACHELIB_TEMP_SUFFIX}`);
     try {
-      const handle = await open(temp, 'wx', this.mode);
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, file);
+      await writeFileAtomically(file, temp, bytes, this.mode);
     } catch (err) {
-      await unlink(temp).catch(() => {});
       throw this.unavailable(err);
     }
   }
