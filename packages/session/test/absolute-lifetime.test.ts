@@ -12,25 +12,15 @@ import {
   session,
   sessions,
 } from '@micro/session';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { quietApp } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { quietApp, tick, useFakeDate } from './helpers.js';
 
 const SECRET = 'absolute lifetime test secret';
 const START = Date.UTC(2026, 0, 1, 9, 0, 0); // a whole second
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'], now: START });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-/** Move the fake clock on by `ms`. */
-function tick(ms: number): void {
-  vi.setSystemTime(Date.now() + ms);
-}
+useFakeDate(START);
 
 /** An active user: `minutes` minutes with one request a minute (each re-signs a permanent session). */
 async function browse(client: AppTestClient, minutes: number): Promise<void> {

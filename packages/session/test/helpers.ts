@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { App, type AppOptions } from '@micro/core';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 export type Level = 'error' | 'warn' | 'info' | 'debug';
 
@@ -60,3 +61,22 @@ export interface VectorFile {
 export const vectors = JSON.parse(
   readFileSync(new URL('../../../../shared/vectors/flask-session-cookies.json', import.meta.url), 'utf8'),
 ) as VectorFile;
+
+/**
+ * Fake only `Date` for every test of the calling file, starting at `start` (ms),
+ * so signing, expiry and the absolute limit follow a clock the test moves;
+ * timers stay real, so stores and I/O keep working.
+ */
+export function useFakeDate(start: number): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'], now: start });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
+
+/** Move the fake `Date` clock (useFakeDate) on by `ms`. */
+export function tick(ms: number): void {
+  vi.setSystemTime(Date.now() + ms);
+}

@@ -46,6 +46,23 @@ export function fromMongoFieldName(field: string): string {
 const UNAVAILABLE = /MongoNetwork|MongoServerSelection|MongoTopologyClosed|MongoNotConnected|PoolCleared|MongoPoolClosed|MongoWriteConcern/;
 
 /**
+ * `fn` run once and its promise shared by every caller, until it rejects: then
+ * the next call runs it again (an index creation that failed while the server
+ * was down is retried when it is back).
+ */
+export function onceUntilFailure(fn: () => Promise<unknown>): () => Promise<void> {
+  let pending: Promise<void> | undefined;
+  return () =>
+    (pending ??= fn().then(
+      () => undefined,
+      (err: unknown) => {
+        pending = undefined;
+        throw err;
+      },
+    ));
+}
+
+/**
  * One MongoDB operation for a store: `ready` (e.g. creating indexes) then `op`,
  * both within `timeoutMs`. Driver errors that mean the server can't be reached
  * (matched by class name, without importing the driver) become StoreUnavailableError.
@@ -78,16 +95,18 @@ export async function runMongoOp<T>(store: string, timeoutMs: number, ready: () 
 export class MongoStore implements SessionStore {
   readonly name = 'mongodb';
   private readonly collection: MongoCollectionLike;
-  private readonly createIndexes: boolean;
   private readonly serializer: Serializer;
   private readonly now: Clock;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
-  private ready: Promise<void> | undefined;
+  private readonly ensureIndexes: () => Promise<void>;
 
   constructor(options: MongoStoreOptions) {
     this.collection = options.collection;
-    this.createIndexes = options.createIndexes ?? true;
+    this.ensureIndexes =
+      (options.createIndexes ?? true)
+        ? onceUntilFailure(() => this.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' }))
+        : () => Promise.resolve();
     this.serializer = options.serializer ?? jsonSerializer;
     this.now = options.now ?? Date.now;
     this.timeoutMs = options.operationTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
@@ -163,20 +182,6 @@ export class MongoStore implements SessionStore {
       }
     }
     throw new StoreConflictError(this.name, this.maxRetries);
-  }
-
-  private ensureIndexes(): Promise<void> {
-    if (!this.createIndexes) return Promise.resolve();
-    this.ready ??= this.collection
-      .createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' })
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          this.ready = undefined;
-          throw err;
-        },
-      );
-    return this.ready;
   }
 
   private run<T>(op: () => Promise<T>): Promise<T> {

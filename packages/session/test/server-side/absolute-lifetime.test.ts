@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import type { App, AppTestClient } from '@micro/core';
 import knexFactory, { type Knex } from 'knex';
 import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREATED_KEY } from '../../src/index.js';
 import { checkService, hostPort, probeTcp, uniqueSuffix, urls } from '../stores/services.js';
 import { uniqueTable } from '../stores/sql-fixtures.js';
 import { COOKIE, login, serverSideApp, sidOf, type TestApp } from './app.js';
+import { tick, useFakeDate } from '../helpers.js';
 
 const START = Date.UTC(2026, 0, 1, 9, 0, 0);
 const MINUTE = 60_000;
@@ -85,16 +86,7 @@ const backends: Backend[] = [
   sqlBackend('MariaDB', mysql.available, 'mysql', () => ({ client: 'mysql2', connection: urls.mysql })),
 ];
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'], now: START });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-function tick(ms: number): void {
-  vi.setSystemTime(Date.now() + ms);
-}
+useFakeDate(START);
 
 /** An active user: one request a minute for `minutes` minutes (each extends the idle limit). */
 async function browse(client: AppTestClient, minutes: number, onEach?: (minute: number) => void | Promise<void>): Promise<void> {

@@ -9,7 +9,7 @@
  * Flask-Session, there is no unique index on `id`.
  */
 import { DEFAULT_STORE_TIMEOUT_MS, StoreConflictError } from '../errors.js';
-import { runMongoOp } from '../mongo-store.js';
+import { onceUntilFailure, runMongoOp } from '../mongo-store.js';
 import { retryDelay } from '../retry-delay.js';
 import type { Clock, SessionChanges, SessionData, SessionStore } from '../store.js';
 import { assertTtl, mergeChanges } from '../store.js';
@@ -46,17 +46,18 @@ export class MongoRecordStore implements SessionStore {
   readonly name = 'mongodb';
   private readonly collection: FlaskMongoCollectionLike;
   private readonly prefix: string;
-  private readonly createIndexes: boolean;
   private readonly now: Clock;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly onUnreadable: (store: string) => void;
-  private ready: Promise<void> | undefined;
+  private readonly ensureIndexes: () => Promise<void>;
 
   constructor(options: MongoRecordStoreOptions) {
     this.collection = options.collection;
     this.prefix = options.prefix ?? 'session:';
-    this.createIndexes = options.createIndexes ?? true;
+    // The same index Flask-Session makes (create_index("expiration", expireAfterSeconds=0)), so the two never clash.
+    this.ensureIndexes =
+      (options.createIndexes ?? true) ? onceUntilFailure(() => this.collection.createIndex({ expiration: 1 }, { expireAfterSeconds: 0 })) : () => Promise.resolve();
     this.now = options.now ?? Date.now;
     this.timeoutMs = options.operationTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     this.maxRetries = options.maxRetries ?? 20;
@@ -116,19 +117,6 @@ export class MongoRecordStore implements SessionStore {
     const data = decodeSessionBlob(raw);
     if (data === null) this.onUnreadable(this.name);
     return data;
-  }
-
-  private ensureIndexes(): Promise<void> {
-    if (!this.createIndexes) return Promise.resolve();
-    // The same index Flask-Session makes (create_index("expiration", expireAfterSeconds=0)), so the two never clash.
-    this.ready ??= this.collection.createIndex({ expiration: 1 }, { expireAfterSeconds: 0 }).then(
-      () => undefined,
-      (err: unknown) => {
-        this.ready = undefined;
-        throw err;
-      },
-    );
-    return this.ready;
   }
 
   private run<T>(op: () => Promise<T>): Promise<T> {
