@@ -21,14 +21,12 @@
 // printed are medians of per-round ratios. Not a throughput figure: the kernel's
 // share (socket reads and writes, about half of a real request) is left out, and
 // it is the same for every peer.
-import { spawnSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import { Server } from 'node:http';
 import { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { nodeBinary } from '../scripts/node-runtime.mjs';
+import { continueOnNode } from './lib/node-runtime.mjs';
 import { FORM, applySetCookies, cookieHeader } from './lib/client.mjs';
 import { DEFAULTS, parseNodeChoice } from './lib/options.mjs';
 import { peerNamed, scenarioNamed, serverFile } from './lib/peers.mjs';
@@ -44,14 +42,8 @@ const { values } = parseArgs({
   },
 });
 
-// The servers run in this process, so this process must be on the chosen node.
-const nodePath = await nodeBinary(parseNodeChoice(values.node));
-if (realpathSync(nodePath) !== realpathSync(process.execPath)) {
-  const script = fileURLToPath(import.meta.url);
-  const { status, signal, error } = spawnSync(nodePath, [...process.execArgv, script, ...process.argv.slice(2)], { stdio: 'inherit' });
-  if (error) throw error;
-  process.exit(status ?? (signal ? 1 : 0));
-}
+// The code is timed in this process, so this process must be on the chosen node.
+await continueOnNode(parseNodeChoice(values.node), import.meta.url);
 const scenario = scenarioNamed(values.scenario);
 const rounds = Number(values.rounds);
 const perRound = Number(values.requests);

@@ -566,3 +566,21 @@ describe('pipeline.mjs', () => {
     await expect(run(['--scenario', 'session-write', '--peers', 'micro-routing-10'])).rejects.toThrow(/micro-routing-10: unexpected response to session-write/);
   }, 60_000);
 });
+
+describe('crypto-per-call.mjs', () => {
+  const script = new URL('../crypto-per-call.mjs', import.meta.url).pathname;
+
+  it('times each primitive a session cookie needs, node:crypto beside libsodium, on the chosen node', async () => {
+    const { stdout } = await execFileAsync(process.execPath, [script, '--rounds', '2', '--calls', '50', '--node', '24']);
+    expect(stdout.split('\n')[0]).toBe(`Node ${(await nodeRuntime('24')).version}, 2 rounds × 50 calls, 45-byte payload`);
+    const rows = [...stdout.matchAll(/^\| (.+?) \| (\d+) \| (\d+)–(\d+) \|$/gm)];
+    const names = rows.map((r) => r[1]);
+    for (const expected of ['hmac-sha1 sign, KeyObject', 'aes-256-gcm encrypt, KeyObject', 'secretbox encrypt, libsodium', 'xchacha20-poly1305 decrypt, libsodium']) {
+      expect(names.some((n) => n!.startsWith(expected))).toBe(true);
+    }
+    for (const r of rows) {
+      expect(Number(r[2])).toBeGreaterThan(0);
+      expect(Number(r[3])).toBeLessThanOrEqual(Number(r[4]));
+    }
+  }, 60_000);
+});
