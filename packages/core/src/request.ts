@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { MultiDict } from './body/multidict.js';
 import type { FileStorage } from './body/file-storage.js';
-import { parseContentType } from './body/content-type.js';
+import { parseContentType, type ParsedContentType } from './body/content-type.js';
 import { parseForm, type BodyLimits, type ParsedForm } from './body/parse-form.js';
 import { readBody } from './body/read-body.js';
 import { parseCookieHeader } from './cookies.js';
@@ -62,6 +62,7 @@ export class Request {
   private cookiesCache: ReadonlyMap<string, string> | undefined;
   private bodyPromise: Promise<Buffer> | undefined;
   private formPromise: Promise<ParsedForm> | undefined;
+  private contentTypeCache: ParsedContentType | undefined;
 
   constructor(
     readonly raw: RawRequest,
@@ -181,7 +182,7 @@ export class Request {
 
   /** Content-Type without parameters, lower-cased. */
   get mimetype(): string {
-    return parseContentType(this.raw.headers['content-type']).mimetype;
+    return this.parsedContentType().mimetype;
   }
 
   get contentLength(): number | null {
@@ -263,12 +264,18 @@ export class Request {
   private parsedForm(): Promise<ParsedForm> {
     if (!this.formPromise) {
       const contentType = this.raw.headers['content-type'];
+      const parsed = this.parsedContentType();
       // If the body was already read (e.g. by text()), parse the buffered bytes.
       this.formPromise = this.bodyPromise
-        ? this.bodyPromise.then((buf) => parseForm(buf, contentType, this.limits()))
-        : parseForm(this.requireStream(), contentType, this.limits());
+        ? this.bodyPromise.then((buf) => parseForm(buf, contentType, this.limits(), parsed))
+        : parseForm(this.requireStream(), contentType, this.limits(), parsed);
     }
     return this.formPromise;
+  }
+
+  // Parsed once: the form parse and the teardown's upload check both need it.
+  private parsedContentType(): ParsedContentType {
+    return (this.contentTypeCache ??= parseContentType(this.raw.headers['content-type']));
   }
 
   private readStream(): Promise<Buffer> {

@@ -19,7 +19,7 @@ export function parseQueryString(query: string): Array<[string, string]> {
 
 /** Percent-decode with `+` as space; invalid UTF-8 bytes are re-quoted as `%XX`. */
 export function unquotePlus(text: string): string {
-  return unquote(text.replace(/\+/g, ' '));
+  return unquote(text.includes('+') ? text.replaceAll('+', ' ') : text);
 }
 
 function unquote(text: string): string {
