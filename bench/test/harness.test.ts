@@ -561,6 +561,13 @@ describe('pipeline.mjs', () => {
     await expect(run(['--scenario', 'hello', '--peers', 'missing=/nonexistent/server.mjs'])).rejects.toThrow(/Cannot find module|ERR_MODULE_NOT_FOUND/);
   }, 60_000);
 
+  it("times the login's parts (bench/servers/parts), each answering the login as the scenario expects", async () => {
+    const part = (name: string) => new URL(`../servers/parts/${name}.mjs`, import.meta.url).pathname;
+    const peers = ['redirect-only', 'form-only', 'session-only'].map((name) => `${name}=${part(name)}`).join(',');
+    const { stdout } = await run(['--scenario', 'session-write', '--peers', peers, '--node', 'system']);
+    expect([...stdout.matchAll(/^ {2}(\S+) +[\d.]+ µs/gm)].map((r) => r[1])).toEqual(['redirect-only', 'form-only', 'session-only']);
+  }, 60_000);
+
   it('refuses a server whose answer is not what the scenario expects', async () => {
     // The routing server has no /login: its 404 must stop the run, not be timed.
     await expect(run(['--scenario', 'session-write', '--peers', 'micro-routing-10'])).rejects.toThrow(/micro-routing-10: unexpected response to session-write/);
