@@ -41,7 +41,9 @@ export class HeaderMap implements Iterable<[string, string]> {
 
   get(name: string): string | null {
     const entry = this.map.get(name.toLowerCase());
-    return entry ? entry[1].join(', ') : null;
+    if (!entry) return null;
+    const values = entry[1];
+    return values.length === 1 ? values[0]! : values.join(', ');
   }
 
   getAll(name: string): string[] {
