@@ -64,7 +64,7 @@ let sink = 0;
 const pool = Buffer.allocUnsafe(4096);
 let poolOffset = pool.length;
 
-/** name → one call; `what` says which side of the comparison it is on. */
+/** name → one call; the name says who uses the call (micro, raw-node-flask, @fastify/secure-session) or that nobody does. */
 const OPS = {
   'hmac-sha1 sign, KeyObject (micro, raw-node-flask)': () => {
     sink += createHmac('sha1', HMAC_KEY).update(PAYLOAD, 'utf8').digest('base64url').length;
